@@ -1,0 +1,82 @@
+package dev.sluice.channels;
+
+import dev.sluice.channels.internal.BufferedChannel;
+
+/**
+ * A multi-producer, multi-consumer FIFO channel: a {@link Sender} and a {@link Receiver} over one
+ * queue that blocking threads, {@link java.util.concurrent.CompletableFuture}s, {@link Select} and
+ * Kotlin coroutines share.
+ *
+ * <p>Three shapes, by capacity:
+ *
+ * <ul>
+ *   <li>{@link #rendezvous()}: capacity 0; a send waits until a receiver takes the element.
+ *   <li>{@link #bounded(int)}: holds up to {@code capacity} elements; sends wait while it is full.
+ *   <li>{@link #unbounded()}: sends never wait; memory grows with the backlog and is given back once
+ *       it drains.
+ * </ul>
+ *
+ * {@link #builder()} adds an {@link BufferOverflow overflow policy} and an undelivered-element
+ * handler.
+ *
+ * <p>Waiting senders and waiting receivers are served first come, first served, whatever face they
+ * wait through.
+ *
+ * @param <E> the type of elements, never {@code null}
+ */
+public interface Channel<E> extends Sender<E>, Receiver<E> {
+
+  /**
+   * Creates a channel without a buffer: every send waits for a receiver, and every receive for a
+   * sender.
+   *
+   * @param <E> the type of elements
+   * @return a new rendezvous channel
+   */
+  static <E> Channel<E> rendezvous() {
+    return new BufferedChannel<>(0, BufferOverflow.SUSPEND, null);
+  }
+
+  /**
+   * Creates a channel that buffers up to {@code capacity} elements; sends wait while it is full.
+   *
+   * @param capacity the buffer's size, at least 1
+   * @param <E> the type of elements
+   * @return a new bounded channel
+   * @throws IllegalArgumentException if {@code capacity} is less than 1
+   */
+  static <E> Channel<E> bounded(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+    }
+    return new BufferedChannel<>(capacity, BufferOverflow.SUSPEND, null);
+  }
+
+  /**
+   * Creates a channel whose buffer has no bound: sends never wait (until memory runs out).
+   *
+   * @param <E> the type of elements
+   * @return a new unbounded channel
+   */
+  static <E> Channel<E> unbounded() {
+    return new BufferedChannel<>(Integer.MAX_VALUE, BufferOverflow.SUSPEND, null);
+  }
+
+  /**
+   * Starts building a channel with a capacity, an overflow policy and an undelivered-element handler.
+   *
+   * @param <E> the type of elements
+   * @return a new builder, set to a rendezvous channel that suspends
+   */
+  static <E> ChannelBuilder<E> builder() {
+    return new ChannelBuilder<>();
+  }
+
+  /**
+   * The most elements this channel buffers: 0 for a rendezvous channel, {@link Integer#MAX_VALUE} for
+   * an unbounded one.
+   *
+   * @return the capacity
+   */
+  int capacity();
+}

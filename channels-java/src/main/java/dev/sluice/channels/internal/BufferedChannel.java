@@ -1,0 +1,747 @@
+package dev.sluice.channels.internal;
+
+import dev.sluice.channels.BufferOverflow;
+import dev.sluice.channels.Channel;
+import dev.sluice.channels.ChannelClosedException;
+import dev.sluice.channels.SelectClause;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one channel engine: a buffer and two queues of waiters under one lock, for every capacity
+ * (rendezvous, bounded, unbounded) and every face.
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <pre>
+ * State, all guarded by {@link #lock}:
+ *   buffer     elements sent and not yet received, in send order; size &lt;= capacity
+ *   senders    waiters of sends that found the buffer full (never with a dropping policy)
+ *   receivers  waiters of receives that found the buffer empty
+ *   closed     set once by close/cancel; also volatile, for isClosedForSend without the lock
+ *
+ * Invariants, whenever the lock is free (counting only waiters that are still waiting):
+ *   receivers non-empty  implies  buffer empty, and no sender waits
+ *   senders non-empty    implies  buffer full
+ *   closed               implies  no waiter at all
+ * </pre>
+ *
+ * A send first hands its element to the oldest waiting receive, claiming it; failing that it buffers
+ * the element; failing that it waits (or drops, or reports full). A receive first takes the buffer's
+ * head and refills the buffer from the oldest waiting send; with an empty buffer (a rendezvous
+ * channel) it takes the oldest waiting send's element directly; failing that it waits. Each claim is
+ * a {@code cas} on the waiter, which may fail because the waiter was withdrawn or its select chose
+ * another clause: the claimer then drops that waiter and tries the next one, so an element is never
+ * handed to an operation that is gone.
+ *
+ * <p>Nothing outside the engine runs while the lock is held: a claimed waiter is resumed, and an
+ * undelivered element handed to the user's handler, after the unlock. The {@code *Locked} methods
+ * leave what must be done after the unlock in two hand-off slots, {@link #toResume} and {@link
+ * #dropped}, which the same thread empties before it unlocks.
+ *
+ * <p>A select locks every channel it involves, in the order of {@link #id}, so that it can look at
+ * all of them at once and enqueue its waiters atomically; see {@link Selector}.
+ *
+ * @param <E> the element type
+ */
+public final class BufferedChannel<E> implements Channel<E> {
+  private static final AtomicLong IDS = new AtomicLong();
+
+  /** Outcomes of {@link #sendLocked}. */
+  static final int SENT = 0;
+
+  static final int FULL = 1;
+  static final int CLOSED = 2;
+
+  /** The order in which a select locks channels. */
+  final long id = IDS.incrementAndGet();
+
+  final ReentrantLock lock = new ReentrantLock();
+
+  private final int capacity;
+  private final BufferOverflow overflow;
+  private final @Nullable Consumer<? super E> onUndelivered;
+
+  // Guarded by lock.
+  private final Ring<E> buffer;
+  private final WaiterQueue<E> senders = new WaiterQueue<>();
+  private final WaiterQueue<E> receivers = new WaiterQueue<>();
+  private @Nullable Throwable closeCause;
+
+  /** Written under the lock; read without it by {@link #isClosedForSend()}. */
+  private volatile boolean closed;
+
+  // Hand-off slots: written by a *Locked method, emptied by the same thread before it unlocks.
+  private @Nullable Waiter<E> toResume;
+  private @Nullable E dropped;
+
+  /**
+   * Creates an open, empty channel.
+   *
+   * @param capacity 0 (rendezvous), 1 or more, or {@link Integer#MAX_VALUE} (unbounded)
+   * @param overflow what a send does when the buffer is full; a dropping policy needs capacity 1+
+   * @param onUndelivered the handler of dropped and discarded elements, or {@code null}
+   */
+  public BufferedChannel(
+      int capacity, BufferOverflow overflow, @Nullable Consumer<? super E> onUndelivered) {
+    if (capacity < 0) {
+      throw new IllegalArgumentException("capacity must not be negative, was " + capacity);
+    }
+    if (capacity == 0 && overflow != BufferOverflow.SUSPEND) {
+      throw new IllegalArgumentException("a dropping overflow policy needs a buffer");
+    }
+    this.capacity = capacity;
+    this.overflow = capacity == Integer.MAX_VALUE ? BufferOverflow.SUSPEND : overflow;
+    this.onUndelivered = onUndelivered;
+    this.buffer = new Ring<>(Math.max(capacity, 1));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The core, under the lock.
+
+  /**
+   * Sends {@code e} if that can happen without waiting. Under the lock.
+   *
+   * @return {@link #SENT} (then {@link #toResume} may hold a receive to resume, and {@link #dropped}
+   *     an element to hand to the handler), {@link #FULL}, or {@link #CLOSED}
+   */
+  int sendLocked(E e) {
+    if (closed) {
+      return CLOSED;
+    }
+    for (Waiter<E> r; (r = receivers.pollFirst()) != null; ) {
+      r.item = e;
+      if (r.tryClaim()) { // LP: rendezvous with a waiting receive
+        toResume = r;
+        return SENT;
+      }
+      // Withdrawn, or its select chose another clause: it is gone, try the next.
+    }
+    if (buffer.size() < capacity) {
+      buffer.addLast(e); // LP: buffered
+      return SENT;
+    }
+    switch (overflow) {
+      case DROP_LATEST:
+        dropped = e; // LP: sent, and dropped at once
+        return SENT;
+      case DROP_OLDEST:
+        dropped = buffer.pollFirst(); // LP: the oldest makes room
+        buffer.addLast(e);
+        return SENT;
+      default:
+        return FULL;
+    }
+  }
+
+  /**
+   * Receives an element if one can be had without waiting. Under the lock.
+   *
+   * @return the element (then {@link #toResume} may hold a send to resume), or {@code null} if there
+   *     is none now; the caller tells empty from closed by {@link #closed}
+   */
+  @Nullable E receiveLocked() {
+    E e = buffer.pollFirst(); // LP: when the buffer had an element
+    if (e != null) {
+      if (!senders.isEmpty()) {
+        Waiter<E> s = claimSender();
+        if (s != null) {
+          buffer.addLast(s.item); // the oldest waiting send takes the freed place, in order
+          toResume = s;
+        }
+      }
+      return e;
+    }
+    Waiter<E> s = claimSender(); // LP: rendezvous with a waiting send
+    if (s != null) {
+      toResume = s;
+      return s.item;
+    }
+    return null;
+  }
+
+  private @Nullable Waiter<E> claimSender() {
+    for (Waiter<E> s; (s = senders.pollFirst()) != null; ) {
+      if (s.tryClaim()) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** Queues a waiter of a send that found the channel full. Under the lock. */
+  void enqueueSender(Waiter<E> w) {
+    senders.addLast(w);
+  }
+
+  /** Queues a waiter of a receive that found the channel empty. Under the lock. */
+  void enqueueReceiver(Waiter<E> w) {
+    receivers.addLast(w);
+  }
+
+  boolean isClosedLocked() {
+    return closed;
+  }
+
+  /** Takes the waiter left to resume by the last {@code *Locked} call. Under the lock. */
+  @Nullable Waiter<E> takeResume() {
+    Waiter<E> w = toResume;
+    toResume = null;
+    return w;
+  }
+
+  /** Takes the element dropped by the last {@link #sendLocked}. Under the lock. */
+  @Nullable E takeDropped() {
+    E e = dropped;
+    dropped = null;
+    return e;
+  }
+
+  /** Removes a withdrawn waiter from whichever queue holds it, if any still does. */
+  void unlink(Waiter<E> w) {
+    lock.lock();
+    try {
+      WaiterQueue<E> q = w.queue;
+      if (q != null) {
+        q.remove(w);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** After the unlock: resumes a claimed waiter and hands a dropped element to the handler. */
+  void finishOutsideLock(@Nullable Waiter<E> resume, @Nullable E drop) {
+    afterUnlock(resume, drop);
+  }
+
+  private void afterUnlock(@Nullable Waiter<E> resume, @Nullable E drop) {
+    if (resume != null) {
+      resume.resume();
+    }
+    if (drop != null) {
+      undelivered(drop);
+    }
+  }
+
+  private void undelivered(E e) {
+    Consumer<? super E> handler = onUndelivered;
+    if (handler != null) {
+      handler.accept(e);
+    }
+  }
+
+  ChannelClosedException closedForSend() {
+    Throwable cause;
+    lock.lock();
+    try {
+      cause = closeCause;
+    } finally {
+      lock.unlock();
+    }
+    return new ChannelClosedException("channel is closed for send", cause);
+  }
+
+  ChannelClosedException closedForReceive() {
+    Throwable cause;
+    lock.lock();
+    try {
+      cause = closeCause;
+    } finally {
+      lock.unlock();
+    }
+    return new ChannelClosedException("channel is closed and drained", cause);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sender.
+
+  @Override
+  public void send(E element) throws InterruptedException {
+    sendBlocking(element, false, 0L);
+  }
+
+  @Override
+  public boolean send(E element, Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(timeout, "timeout");
+    long nanos = saturatedNanos(timeout);
+    if (nanos <= 0) {
+      Objects.requireNonNull(element, "element");
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+      return trySend(element);
+    }
+    return sendBlocking(element, true, System.nanoTime() + nanos);
+  }
+
+  private boolean sendBlocking(E element, boolean timed, long deadline)
+      throws InterruptedException {
+    Objects.requireNonNull(element, "element");
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    ParkingWaiter<E> w = null;
+    int outcome;
+    Waiter<E> resume;
+    E drop;
+    lock.lock();
+    try {
+      outcome = sendLocked(element);
+      resume = takeResume();
+      drop = takeDropped();
+      if (outcome == FULL) {
+        w = new ParkingWaiter<>(this, element);
+        senders.addLast(w);
+      }
+    } finally {
+      lock.unlock();
+    }
+    afterUnlock(resume, drop);
+    if (outcome == CLOSED) {
+      throw closedForSend();
+    }
+    if (w == null) {
+      return true;
+    }
+    switch (w.await(timed, deadline)) {
+      case Parker.INTERRUPTED:
+        throw new InterruptedException();
+      case Parker.TIMED_OUT:
+        return false;
+      default:
+        if (w.closed) {
+          throw closedForSend();
+        }
+        return true;
+    }
+  }
+
+  @Override
+  public boolean trySend(E element) {
+    Objects.requireNonNull(element, "element");
+    int outcome;
+    Waiter<E> resume;
+    E drop;
+    lock.lock();
+    try {
+      outcome = sendLocked(element);
+      resume = takeResume();
+      drop = takeDropped();
+    } finally {
+      lock.unlock();
+    }
+    afterUnlock(resume, drop);
+    if (outcome == CLOSED) {
+      throw closedForSend();
+    }
+    return outcome == SENT;
+  }
+
+  @Override
+  public CompletableFuture<Void> sendAsync(E element) {
+    Objects.requireNonNull(element, "element");
+    FutureWaiter<E, Void> w = null;
+    int outcome;
+    Waiter<E> resume;
+    E drop;
+    lock.lock();
+    try {
+      outcome = sendLocked(element);
+      resume = takeResume();
+      drop = takeDropped();
+      if (outcome == FULL) {
+        w = new FutureWaiter<>(this, element, true);
+        senders.addLast(w);
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (outcome == CLOSED) {
+      return CompletableFuture.failedFuture(closedForSend());
+    }
+    if (w != null) {
+      return w.future;
+    }
+    try {
+      afterUnlock(resume, drop);
+    } catch (RuntimeException | Error handlerFailure) {
+      return CompletableFuture.failedFuture(handlerFailure); // sent, but the handler threw
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public <R> SelectClause<R> onSend(E element, Supplier<? extends R> then) {
+    Objects.requireNonNull(element, "element");
+    Objects.requireNonNull(then, "then");
+    return Clause.send(this, element, then);
+  }
+
+  @Override
+  public boolean close() {
+    return closeOrCancel(null, false);
+  }
+
+  @Override
+  public boolean close(Throwable cause) {
+    Objects.requireNonNull(cause, "cause");
+    return closeOrCancel(cause, false);
+  }
+
+  @Override
+  public boolean isClosedForSend() {
+    return closed;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Receiver.
+
+  @Override
+  public E receive() throws InterruptedException {
+    E e = receiveBlocking(false, 0L);
+    assert e != null : "an untimed receive returns an element or throws";
+    return e;
+  }
+
+  @Override
+  public @Nullable E receive(Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(timeout, "timeout");
+    long nanos = saturatedNanos(timeout);
+    if (nanos <= 0) {
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+      return tryReceive();
+    }
+    return receiveBlocking(true, System.nanoTime() + nanos);
+  }
+
+  private @Nullable E receiveBlocking(boolean timed, long deadline) throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    ParkingWaiter<E> w = null;
+    E e;
+    boolean isClosed = false;
+    Waiter<E> resume;
+    lock.lock();
+    try {
+      e = receiveLocked();
+      resume = takeResume();
+      if (e == null) {
+        if (closed) {
+          isClosed = true;
+        } else {
+          w = new ParkingWaiter<>(this, null);
+          receivers.addLast(w);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (resume != null) {
+      resume.resume();
+    }
+    if (e != null) {
+      return e;
+    }
+    if (isClosed || w == null) {
+      throw closedForReceive();
+    }
+    switch (w.await(timed, deadline)) {
+      case Parker.INTERRUPTED:
+        throw new InterruptedException();
+      case Parker.TIMED_OUT:
+        return null;
+      default:
+        if (w.closed) {
+          throw closedForReceive();
+        }
+        return w.item;
+    }
+  }
+
+  @Override
+  public @Nullable E tryReceive() {
+    E e;
+    boolean isClosed;
+    Waiter<E> resume;
+    lock.lock();
+    try {
+      e = receiveLocked();
+      resume = takeResume();
+      isClosed = closed;
+    } finally {
+      lock.unlock();
+    }
+    if (resume != null) {
+      resume.resume();
+    }
+    if (e == null && isClosed) {
+      throw closedForReceive();
+    }
+    return e;
+  }
+
+  @Override
+  public CompletableFuture<E> receiveAsync() {
+    FutureWaiter<E, E> w = null;
+    E e;
+    boolean isClosed = false;
+    Waiter<E> resume;
+    lock.lock();
+    try {
+      e = receiveLocked();
+      resume = takeResume();
+      if (e == null) {
+        if (closed) {
+          isClosed = true;
+        } else {
+          w = new FutureWaiter<>(this, null, false);
+          receivers.addLast(w);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (resume != null) {
+      resume.resume();
+    }
+    if (e != null) {
+      return CompletableFuture.completedFuture(e);
+    }
+    if (isClosed || w == null) {
+      return CompletableFuture.failedFuture(closedForReceive());
+    }
+    return w.future;
+  }
+
+  @Override
+  public <R> SelectClause<R> onReceive(Function<? super E, ? extends R> then) {
+    Objects.requireNonNull(then, "then");
+    return Clause.receive(this, then);
+  }
+
+  @Override
+  public void cancel() {
+    closeOrCancel(new CancellationException("channel was cancelled"), true);
+  }
+
+  @Override
+  public boolean isClosedForReceive() {
+    lock.lock();
+    try {
+      return closed && buffer.size() == 0;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean isEmpty() {
+    return size() == 0;
+  }
+
+  @Override
+  public int size() {
+    lock.lock();
+    try {
+      return buffer.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Iterator<E> iterator() {
+    return new ReceivingIterator();
+  }
+
+  @Override
+  public Stream<E> stream() {
+    return StreamSupport.stream(
+        Spliterators.spliteratorUnknownSize(
+            iterator(), Spliterator.ORDERED | Spliterator.NONNULL),
+        false);
+  }
+
+  @Override
+  public int capacity() {
+    return capacity;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Close and cancel.
+
+  private boolean closeOrCancel(@Nullable Throwable cause, boolean cancel) {
+    boolean changed;
+    Waiter<E> failed = null; // claimed waiters to resume, chained through their next links
+    List<E> discarded = null;
+    lock.lock();
+    try {
+      changed = !closed;
+      if (changed) {
+        closeCause = cause;
+        closed = true; // LP: of close
+        failed = claimAllClosed(senders, null);
+        failed = claimAllClosed(receivers, failed);
+      }
+      if (cancel && buffer.size() > 0) {
+        discarded = new ArrayList<>(buffer.size());
+        for (E e; (e = buffer.pollFirst()) != null; ) {
+          discarded.add(e);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    while (failed != null) {
+      Waiter<E> next = failed.next;
+      failed.next = null;
+      failed.resume();
+      failed = next;
+    }
+    if (discarded != null) {
+      handOver(discarded);
+    }
+    return changed;
+  }
+
+  /** Claims every waiter of {@code queue} as failed by close; chains them in front of {@code acc}. */
+  private static <E> @Nullable Waiter<E> claimAllClosed(
+      WaiterQueue<E> queue, @Nullable Waiter<E> acc) {
+    for (Waiter<E> w; (w = queue.pollFirst()) != null; ) {
+      w.closed = true;
+      if (w.tryClaim()) {
+        w.next = acc; // the waiter is out of every queue now: its link is free to reuse
+        acc = w;
+      }
+    }
+    return acc;
+  }
+
+  /** Hands discarded elements to the handler, each once, even if some handler calls throw. */
+  private void handOver(List<E> discarded) {
+    RuntimeException first = null;
+    for (E e : discarded) {
+      try {
+        undelivered(e);
+      } catch (RuntimeException ex) {
+        if (first == null) {
+          first = ex;
+        } else {
+          first.addSuppressed(ex);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException overflow) {
+      return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE / 2; // far enough: deadline can't wrap
+    }
+  }
+
+  /** Describes the channel's state, for debugging. */
+  @Override
+  public String toString() {
+    lock.lock();
+    try {
+      return "Channel[capacity="
+          + (capacity == Integer.MAX_VALUE ? "unbounded" : String.valueOf(capacity))
+          + ", overflow="
+          + overflow
+          + ", buffered="
+          + buffer.size()
+          + ", waitingSenders="
+          + senders.size()
+          + ", waitingReceivers="
+          + receivers.size()
+          + (closed ? ", closed" + (closeCause == null ? "" : " (" + closeCause + ")") : "")
+          + "]";
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** For tests: the buffer's backing array length. */
+  int bufferArrayLength() {
+    lock.lock();
+    try {
+      return buffer.arrayLength();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** For tests: how many waiters are queued, withdrawn or not. */
+  int queuedWaiters() {
+    lock.lock();
+    try {
+      return senders.size() + receivers.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Receives until the channel is closed and drained; see {@link Channel#iterator()}. */
+  private final class ReceivingIterator implements Iterator<E> {
+    private @Nullable E next;
+
+    @Override
+    public boolean hasNext() {
+      if (next != null) {
+        return true;
+      }
+      try {
+        next = receive();
+        return true;
+      } catch (ChannelClosedException closedEx) {
+        if (closedEx.getCause() == null) {
+          return false;
+        }
+        throw closedEx;
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        CancellationException ce = new CancellationException("interrupted while receiving");
+        ce.initCause(interrupted);
+        throw ce;
+      }
+    }
+
+    @Override
+    public E next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException("channel is closed and drained");
+      }
+      E e = next;
+      next = null;
+      assert e != null;
+      return e;
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package dev.sluice.channels.internal;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The waiter of a thread blocked in {@code send} or {@code receive}: claiming it unparks the thread.
+ *
+ * @param <E> the channel's element type
+ */
+final class ParkingWaiter<E> extends SoloWaiter<E> implements Parker.Awaited {
+  private final Parker parker = new Parker();
+
+  ParkingWaiter(BufferedChannel<E> channel, @Nullable E item) {
+    super(channel, item);
+  }
+
+  /**
+   * Parks the calling thread (the one that made this waiter) until the waiter is claimed or
+   * withdrawn for interrupt or timeout.
+   *
+   * @return {@link Parker#CLAIMED}, {@link Parker#INTERRUPTED} or {@link Parker#TIMED_OUT}; after
+   *     either of the last two the waiter was withdrawn, unless it was claimed first, and then the
+   *     result is {@code CLAIMED} (with the interrupt status set again after an interrupt)
+   */
+  int await(boolean timed, long deadline) {
+    int outcome = parker.await(this, timed, deadline);
+    if (outcome == Parker.CLAIMED || withdraw()) {
+      return outcome;
+    }
+    // Claimed just before the withdrawal: the operation happened, so report it, and keep the
+    // interrupt for the caller to see.
+    if (outcome == Parker.INTERRUPTED) {
+      Thread.currentThread().interrupt();
+    }
+    return Parker.CLAIMED;
+  }
+
+  @Override
+  public boolean isPending() {
+    return isWaiting();
+  }
+
+  @Override
+  protected void resume() {
+    parker.unpark();
+  }
+}

@@ -1,0 +1,87 @@
+package dev.sluice.channels.internal;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One suspended channel operation, queued in a channel until a counterpart (or {@code close}) claims
+ * it: a send with its element, or a receive waiting for one.
+ *
+ * <p>Each face supplies its kind of waiter: a parked thread ({@link ParkingWaiter}), a future ({@link
+ * FutureWaiter}), one clause of a select ({@link SelectWaiter}), or a Kotlin continuation. The engine
+ * only calls {@link #tryClaim()} (under the channel lock) and, once the claim succeeded and every
+ * lock is released, {@link #resume()}.
+ *
+ * <h2>The claim protocol</h2>
+ *
+ * The claimer writes {@link #item} (a receive's element) or {@link #closed} first, then claims with a
+ * {@code cas}; the waiting side reads them after it saw the claim, so the {@code cas} publishes them.
+ * A claim fails when the waiter was withdrawn (interrupt, timeout, cancellation) or, for a select,
+ * when another clause won: then the claimer drops the waiter and moves on, and the fields it wrote are
+ * never read. Only the holder of the lock of the channel whose queue holds the waiter writes its
+ * fields, so two claimers never write the same waiter.
+ *
+ * @param <E> the channel's element type
+ */
+public abstract class Waiter<E> {
+  /** The channel whose queue this waiter joins. */
+  final BufferedChannel<E> channel;
+
+  /** Queue links, and the queue that holds this waiter (or null); guarded by {@code channel.lock}. */
+  @Nullable Waiter<E> prev;
+
+  @Nullable Waiter<E> next;
+  @Nullable WaiterQueue<E> queue;
+
+  /**
+   * A send's element (set when the waiter is made), or the element handed to a receive (set by the
+   * claimer before its claim).
+   */
+  @Nullable E item;
+
+  /** Set by {@code close} before its claim: the operation failed because the channel closed. */
+  boolean closed;
+
+  /**
+   * Creates a waiter for an operation on {@code channel}.
+   *
+   * @param channel the channel whose queue the waiter joins
+   * @param item the element of a send, or {@code null} for a receive
+   */
+  protected Waiter(BufferedChannel<E> channel, @Nullable E item) {
+    this.channel = channel;
+    this.item = item;
+  }
+
+  /**
+   * Claims this waiter's operation: after {@code true} it is the caller's to complete, and nobody
+   * else's. Called with the channel lock held; must be a single atomic step, never user code.
+   *
+   * @return {@code true} if the claim succeeded, {@code false} if the operation was withdrawn or
+   *     completed elsewhere
+   */
+  protected abstract boolean tryClaim();
+
+  /**
+   * Lets the waiting side go on after a successful claim: unpark, complete a future, resume a
+   * continuation. Called once per successful claim, with no lock held; it may run user code.
+   */
+  protected abstract void resume();
+
+  /**
+   * The element handed to a receive by its claim.
+   *
+   * @return the element, or {@code null} if the claim reported a closed channel
+   */
+  public final @Nullable E item() {
+    return item;
+  }
+
+  /**
+   * Whether the claim reported that the channel closed, instead of a transfer.
+   *
+   * @return {@code true} if the operation failed on a closed channel
+   */
+  public final boolean isClosed() {
+    return closed;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.sluice.channels.internal;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A FIFO of waiters, linked through the waiters themselves so that enqueueing allocates nothing and a
+ * withdrawn waiter unlinks in constant time. Guarded by the owning channel's lock, like every field of
+ * the waiters it links.
+ *
+ * @param <E> the channel's element type
+ */
+final class WaiterQueue<E> {
+  private @Nullable Waiter<E> head;
+  private @Nullable Waiter<E> tail;
+  private int size;
+
+  boolean isEmpty() {
+    return head == null;
+  }
+
+  int size() {
+    return size;
+  }
+
+  void addLast(Waiter<E> w) {
+    w.queue = this;
+    w.next = null;
+    w.prev = tail;
+    if (tail == null) {
+      head = w;
+    } else {
+      tail.next = w;
+    }
+    tail = w;
+    size++;
+  }
+
+  /** Removes and returns the first waiter, or {@code null}. */
+  @Nullable Waiter<E> pollFirst() {
+    Waiter<E> w = head;
+    if (w != null) {
+      remove(w);
+    }
+    return w;
+  }
+
+  /** Removes {@code w} if it is in this queue; does nothing if it was already removed. */
+  void remove(Waiter<E> w) {
+    if (w.queue != this) {
+      return;
+    }
+    Waiter<E> p = w.prev;
+    Waiter<E> n = w.next;
+    if (p == null) {
+      head = n;
+    } else {
+      p.next = n;
+    }
+    if (n == null) {
+      tail = p;
+    } else {
+      n.prev = p;
+    }
+    w.prev = null;
+    w.next = null;
+    w.queue = null;
+    size--;
+  }
+}

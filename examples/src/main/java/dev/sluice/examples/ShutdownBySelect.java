@@ -1,0 +1,62 @@
+package dev.sluice.examples;
+
+import dev.sluice.channels.Channel;
+import dev.sluice.channels.Select;
+import java.time.Duration;
+
+/**
+ * Graceful shutdown through select: a loop serves requests until a shutdown signal arrives, and
+ * reports when it was idle for a while. The requests still buffered at shutdown are drained, not lost.
+ */
+final class ShutdownBySelect implements RunAll.Example {
+  @Override
+  public String name() {
+    return "select: serve requests until a shutdown signal, with an idle timeout";
+  }
+
+  @Override
+  public void run() throws Exception {
+    Channel<String> requests = Channel.bounded(16);
+    Channel<String> shutdown = Channel.rendezvous();
+
+    Thread client =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 0; i < 10; i++) {
+                  requests.send("request-" + i);
+                }
+                shutdown.send("stop");
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    client.start();
+
+    int served = 0;
+    int idle = 0;
+    boolean running = true;
+    while (running) {
+      String what =
+          Select.select(
+              requests.onReceive(r -> "served " + r),
+              shutdown.onReceive(s -> "shutdown"),
+              Select.onTimeout(Duration.ofMillis(50), () -> "idle"));
+      if (what.equals("shutdown")) {
+        running = false;
+      } else if (what.equals("idle")) {
+        idle++;
+      } else {
+        served++;
+      }
+    }
+    requests.close();
+    for (String late : requests) { // drain what was sent before shutdown
+      served++;
+      System.out.println("   drained " + late);
+    }
+    client.join();
+    System.out.printf("   served %d requests (idle %d times), then shut down%n", served, idle);
+    RunAll.check(served == 10, "all 10 requests served exactly once");
+  }
+}
