@@ -1,0 +1,342 @@
+package dev.sluice.channels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Producers and consumers on every face at once, over three channels, while a chaos thread
+ * interrupts them at random: blocking sends and receives on platform and virtual threads, timed ones
+ * with tiny timeouts, try-loops, futures cancelled at random, blocking and asynchronous selects over
+ * all three channels. Every element has a unique id, and a producer retries an element until a send
+ * of it reports success; so the received ids must be exactly the ids sent, each once. A lost element
+ * is missing; a duplicate, or an element received although its send reported failure (and was then
+ * retried), shows twice.
+ *
+ * <p>The default run moves 60 000 elements per capacity; {@code -Pstress-long} moves 10 000 000.
+ */
+class TortureTest {
+  private static final boolean LONG = "long".equals(System.getProperty("sluice.stress"));
+  private static final int PRODUCERS = 3;
+  private static final int PLATFORM_CONSUMERS = 2;
+  private static final int VIRTUAL_CONSUMERS = 2;
+  private static final int PER_PRODUCER = LONG ? 10_000_000 / PRODUCERS : 20_000;
+
+  private final List<Channel<Long>> channels = new ArrayList<>();
+  private final AtomicBoolean producersDone = new AtomicBoolean();
+  private final List<Thread> victims = new CopyOnWriteArrayList<>();
+
+  @ParameterizedTest(name = "capacity {0}")
+  @ValueSource(ints = {0, 1, 16, Integer.MAX_VALUE})
+  void everyFaceAtOnce_losesAndDuplicatesNothing(int capacity) throws Exception {
+    for (int i = 0; i < 3; i++) {
+      channels.add(Channel.<Long>builder().capacity(capacity).build());
+    }
+    List<CompletableFuture<long[]>> received = new ArrayList<>();
+    List<Thread> producers = new ArrayList<>();
+    for (int p = 0; p < PRODUCERS; p++) {
+      int id = p;
+      producers.add(startPlatform(() -> produce(id)));
+    }
+    for (int c = 0; c < PLATFORM_CONSUMERS; c++) {
+      CompletableFuture<long[]> out = new CompletableFuture<>();
+      startPlatform(
+          () -> {
+            try {
+              out.complete(consume());
+            } catch (Throwable e) {
+              out.completeExceptionally(e); // fail the test at once, not after a time-out
+            }
+          });
+      received.add(out);
+    }
+    ExecutorService virtual = TestThreads.virtualThreadExecutorOrNull();
+    if (virtual != null) {
+      for (int c = 0; c < VIRTUAL_CONSUMERS; c++) {
+        received.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  victims.add(Thread.currentThread());
+                  return consume();
+                },
+                virtual));
+      }
+    }
+    Thread chaos = startPlatform(this::interruptAtRandom);
+
+    for (Thread t : producers) {
+      t.join(TimeUnit.MINUTES.toMillis(LONG ? 60 : 5));
+      if (t.isAlive()) {
+        fail("a producer is stuck: " + channels);
+      }
+    }
+    for (CompletableFuture<long[]> r : received) {
+      if (r.isCompletedExceptionally()) {
+        r.join(); // a consumer died while producers ran: report why
+      }
+    }
+    producersDone.set(true);
+    chaos.join();
+    channels.forEach(Channel::close);
+
+    LongList all = new LongList();
+    for (CompletableFuture<long[]> r : received) {
+      all.addAll(r.get(5, TimeUnit.MINUTES));
+    }
+    if (virtual != null) {
+      virtual.shutdown();
+    }
+    checkExactlyOnce(all.toSortedArray());
+  }
+
+  private static void checkExactlyOnce(long[] got) {
+    long[] expected = new long[PRODUCERS * PER_PRODUCER];
+    for (int p = 0, k = 0; p < PRODUCERS; p++) {
+      for (int s = 0; s < PER_PRODUCER; s++) {
+        expected[k++] = id(p, s);
+      }
+    }
+    if (!Arrays.equals(expected, got)) {
+      for (int i = 0; i < Math.min(expected.length, got.length); i++) {
+        if (expected[i] != got[i]) {
+          fail(
+              String.format(
+                  "received %d elements, %d were sent; first difference at %d: expected %s, got %s"
+                      + " (a smaller id means a duplicate, a larger one a loss)",
+                  got.length, expected.length, i, name(expected[i]), name(got[i])));
+        }
+      }
+      assertEquals(expected.length, got.length, "elements received");
+    }
+  }
+
+  private static long id(int producer, int seq) {
+    return ((long) producer << 32) | seq;
+  }
+
+  private static String name(long id) {
+    return "producer " + (id >>> 32) + " #" + (int) id;
+  }
+
+  private Thread startPlatform(Runnable body) {
+    Thread t = new Thread(body);
+    t.setDaemon(true);
+    victims.add(t);
+    t.start();
+    return t;
+  }
+
+  /** Interrupts a random thread every so often, until the producers are done. */
+  private void interruptAtRandom() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    Thread self = Thread.currentThread();
+    while (!producersDone.get()) {
+      Thread victim = victims.get(random.nextInt(victims.size()));
+      if (victim != self) {
+        victim.interrupt();
+      }
+      try {
+        Thread.sleep(0, 200_000);
+      } catch (InterruptedException e) {
+        // interrupted itself by accident: go on
+      }
+    }
+  }
+
+  // --- producers --------------------------------------------------------------------------------
+
+  private void produce(int producer) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int seq = 0; seq < PER_PRODUCER; seq++) {
+      long id = id(producer, seq);
+      while (!trySendOnce(id, random)) {
+        Thread.onSpinWait();
+      }
+    }
+  }
+
+  /** One attempt on a random face. {@code true} if the element was sent. */
+  private boolean trySendOnce(long id, ThreadLocalRandom random) {
+    Channel<Long> ch = channels.get(random.nextInt(channels.size()));
+    try {
+      switch (random.nextInt(7)) {
+        case 0:
+          ch.send(id);
+          return true;
+        case 1:
+          return ch.send(id, Duration.ofNanos(random.nextInt(50_000)));
+        case 2:
+          return ch.trySend(id);
+        case 3:
+          return settle(ch.sendAsync(id), random) != null;
+        case 4:
+          return Select.select(
+              channels.get(0).onSend(id, () -> true),
+              channels.get(1).onSend(id, () -> true),
+              channels.get(2).onSend(id, () -> true),
+              Select.onTimeout(Duration.ofNanos(random.nextInt(50_000)), () -> false));
+        case 5:
+          return Select.selectUnbiased(
+              channels.get(0).onSend(id, () -> true),
+              channels.get(1).onSend(id, () -> true),
+              channels.get(2).onSend(id, () -> true));
+        default:
+          Boolean sent =
+              settle(
+                  Select.selectAsync(
+                      channels.get(0).onSend(id, () -> true),
+                      channels.get(1).onSend(id, () -> true),
+                      channels.get(2).onSend(id, () -> true)),
+                  random);
+          return sent != null;
+      }
+    } catch (InterruptedException e) {
+      return false; // not sent: retry
+    }
+  }
+
+  /**
+   * Waits a little for a future, then cancels it. Returns its value (or {@code Boolean.TRUE} for a
+   * {@code Void} future that completed), or {@code null} if the cancellation won: then the operation
+   * did not happen.
+   */
+  @SuppressWarnings("unchecked")
+  private static <T> T settle(CompletableFuture<T> f, ThreadLocalRandom random) {
+    try {
+      try {
+        T v = f.get(random.nextInt(100), TimeUnit.MICROSECONDS);
+        return v == null ? (T) Boolean.TRUE : v;
+      } catch (TimeoutException notYet) {
+        if (f.cancel(random.nextBoolean())) {
+          return null;
+        }
+        T v = f.get(); // the operation happened just before the cancel: it completes at once
+        return v == null ? (T) Boolean.TRUE : v;
+      }
+    } catch (InterruptedException e) {
+      // get() was interrupted: withdraw, or take what already happened.
+      if (f.cancel(false)) {
+        return null;
+      }
+      Thread.currentThread().interrupt();
+      T v = f.join();
+      return v == null ? (T) Boolean.TRUE : v;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ChannelClosedException closed) {
+        throw closed; // consumers after close: nothing taken
+      }
+      throw new AssertionError("the operation failed", e);
+    }
+  }
+
+  // --- consumers --------------------------------------------------------------------------------
+
+  private long[] consume() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    LongList got = new LongList();
+    while (true) {
+      if (producersDone.get() && allClosedForReceive()) {
+        Thread.interrupted(); // a stray interrupt from the chaos thread
+        return got.toArray();
+      }
+      try {
+        Long e = tryReceiveOnce(random);
+        if (e != null) {
+          got.add(e);
+        }
+      } catch (InterruptedException | ChannelClosedException e) {
+        // nothing taken; after close, another channel may still hold elements
+      }
+    }
+  }
+
+  private boolean allClosedForReceive() {
+    for (Channel<Long> ch : channels) {
+      if (!ch.isClosedForReceive()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private @org.jspecify.annotations.Nullable Long tryReceiveOnce(ThreadLocalRandom random)
+      throws InterruptedException {
+    Channel<Long> ch = channels.get(random.nextInt(channels.size()));
+    switch (random.nextInt(8)) {
+      case 0:
+        return ch.receive();
+      case 1:
+        return ch.receive(Duration.ofNanos(random.nextInt(50_000)));
+      case 2:
+        return ch.tryReceive();
+      case 3:
+        return settle(ch.receiveAsync(), random);
+      case 4:
+        return Select.select(
+            channels.get(0).onReceive(x -> x),
+            channels.get(1).onReceive(x -> x),
+            channels.get(2).onReceive(x -> x),
+            Select.onTimeout(Duration.ofNanos(random.nextInt(50_000)), () -> null));
+      case 5:
+        return Select.selectUnbiased(
+            channels.get(0).onReceive(x -> x),
+            channels.get(1).onReceive(x -> x),
+            channels.get(2).onReceive(x -> x));
+      case 6:
+        return Select.select(
+            channels.get(0).onReceive(x -> x),
+            channels.get(1).onReceive(x -> x),
+            Select.orElse(() -> null));
+      default:
+        return settle(
+            Select.selectUnbiasedAsync(
+                channels.get(0).onReceive(x -> x),
+                channels.get(1).onReceive(x -> x),
+                channels.get(2).onReceive(x -> x)),
+            random);
+    }
+  }
+
+  /** A growable list of longs, to count millions of elements without boxing. */
+  private static final class LongList {
+    private long[] items = new long[1024];
+    private int size;
+
+    void add(long v) {
+      if (size == items.length) {
+        items = Arrays.copyOf(items, size * 2);
+      }
+      items[size++] = v;
+    }
+
+    void addAll(long[] vs) {
+      for (long v : vs) {
+        add(v);
+      }
+    }
+
+    long[] toArray() {
+      return Arrays.copyOf(items, size);
+    }
+
+    long[] toSortedArray() {
+      long[] a = toArray();
+      Arrays.sort(a);
+      return a;
+    }
+  }
+}
