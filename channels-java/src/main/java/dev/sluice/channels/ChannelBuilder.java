@@ -69,9 +69,11 @@ public final class ChannelBuilder<E> {
    * by the overflow policy, and those discarded by {@link Receiver#cancel()}.
    *
    * <p>The handler runs in the thread whose operation dropped the element, after the channel's state
-   * change, never while the channel is locked. What it throws propagates to that operation's caller
-   * (whose operation has already taken effect). Elements of sends that failed are not passed to it:
-   * they stay with their senders.
+   * change, never while the channel is locked. It should not throw: what it throws goes to that
+   * thread's {@linkplain Thread.UncaughtExceptionHandler uncaught-exception handler}, and the
+   * operation still reports its own outcome (a send that dropped an element was a send that took
+   * effect, and must not look failed, or a retry would duplicate it). Elements of sends that failed
+   * are not passed to it: they stay with their senders.
    *
    * @param handler receives each undelivered element once
    * @return this builder

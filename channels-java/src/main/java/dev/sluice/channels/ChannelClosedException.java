@@ -6,9 +6,9 @@ import org.jspecify.annotations.Nullable;
  * Thrown by an operation on a channel that is closed for it: a send after {@link Sender#close()}, or a
  * receive once the channel is closed and every buffered element has been received.
  *
- * <p>When the channel was closed with {@link Sender#close(Throwable)}, {@link #getCause()} returns that
- * cause; after {@link Receiver#cancel()} it returns a {@link java.util.concurrent.CancellationException};
- * after a plain {@link Sender#close()} it returns {@code null}.
+ * <p>{@link #getCause()} returns the cause the channel was first closed with: the one given to {@link
+ * Sender#close(Throwable)}, a {@link java.util.concurrent.CancellationException} if {@link
+ * Receiver#cancel()} closed it, or {@code null} after a plain {@link Sender#close()}.
  *
  * <p>An operation that fails with this exception had no effect: a send that throws it did not send
  * its element, and a receive that throws it took no element.

@@ -108,10 +108,9 @@ public interface Receiver<E> extends Iterable<E> {
    * with a {@link ChannelClosedException} whose cause is a {@link CancellationException} (or the
    * cause the channel was already closed with).
    *
-   * <p>Calling it again, or after {@link Sender#close()}, still discards whatever is buffered.
-   *
-   * @throws RuntimeException whatever the undelivered-element handler threw, after every element was
-   *     handed to it (further exceptions are suppressed into the first)
+   * <p>Calling it again, or after {@link Sender#close()}, still discards whatever is buffered. The
+   * handler runs in this thread after the channel's state changed; what it throws goes to this
+   * thread's uncaught-exception handler, and every discarded element still reaches it.
    */
   void cancel();
 

@@ -93,8 +93,9 @@ public final class Select {
    * when that call reports that it changed the future, no clause took effect.
    *
    * <p>The chosen clause's function and the future's dependent actions run in the thread that
-   * completed the select: often the thread of the operation on the other side, or the timer thread
-   * for {@link #onTimeout}. Never while a channel is locked.
+   * completed the select: often the thread of the operation on the other side; for {@link #onTimeout},
+   * a thread of {@link CompletableFuture#defaultExecutor()} (the common pool). Never while a channel
+   * is locked.
    *
    * @param clauses the alternatives; at least one
    * @param <R> the result type

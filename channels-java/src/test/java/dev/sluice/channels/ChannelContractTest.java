@@ -404,6 +404,25 @@ abstract class ChannelContractTest {
   }
 
   @Test
+  void receiveAsync_completeAsyncByCaller_withdrawsTheReceive() throws Exception {
+    CompletableFuture<Integer> f = ch.receiveAsync();
+    assertEquals(-5, f.completeAsync(() -> -5).get(10, TimeUnit.SECONDS));
+    if (buffered()) {
+      assertTrue(ch.trySend(1));
+      assertEquals(1, ch.tryReceive(), "the element went to the buffer, not the withdrawn future");
+    } else {
+      assertFalse(ch.trySend(1), "no receiver waits any more");
+    }
+  }
+
+  @Test
+  void receiveAsync_cancelledTwice_answersTrueTwice() {
+    CompletableFuture<Integer> f = ch.receiveAsync();
+    assertTrue(f.cancel(false));
+    assertTrue(f.cancel(false));
+  }
+
+  @Test
   void receiveAsync_completedByCaller_withdrawsTheReceive() {
     CompletableFuture<Integer> f = ch.receiveAsync();
     assertTrue(f.complete(-5));
@@ -731,6 +750,16 @@ abstract class ChannelContractTest {
     CompletableFuture<String> f =
         Select.selectAsync(ch.onReceive(x -> "got"), Select.onTimeout(SHORT, () -> "late"));
     assertEquals("late", f.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void selectAsync_timeoutDependents_doNotHoldUpOtherTimeouts() throws Exception {
+    CompletableFuture<String> second =
+        Select.selectAsync(ch.onReceive(x -> "got"), Select.onTimeout(Duration.ofMillis(40), () -> "2"));
+    CompletableFuture<String> first =
+        Select.selectAsync(ch.onReceive(x -> "got"), Select.onTimeout(SHORT, () -> "1"))
+            .thenApply(v -> v + second.join()); // blocks until the later timeout fires
+    assertEquals("12", first.get(20, TimeUnit.SECONDS));
   }
 
   @Test

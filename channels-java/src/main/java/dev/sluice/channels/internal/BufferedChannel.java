@@ -240,11 +240,26 @@ public final class BufferedChannel<E> implements Channel<E> {
     }
   }
 
+  /**
+   * Hands an element that will never be received to the user's handler. With no lock held. What the
+   * handler throws goes to the thread's uncaught-exception handler: the operation that dropped the
+   * element has taken effect, and must report its own outcome, not the handler's.
+   */
   private void undelivered(E e) {
     Consumer<? super E> handler = onUndelivered;
     if (handler != null) {
-      handler.accept(e);
+      try {
+        handler.accept(e);
+      } catch (Throwable failure) {
+        reportUncaught(failure);
+      }
     }
+  }
+
+  /** Passes a failure that no caller can be given to the current thread's uncaught handler. */
+  static void reportUncaught(Throwable failure) {
+    Thread t = Thread.currentThread();
+    t.getUncaughtExceptionHandler().uncaughtException(t, failure);
   }
 
   ChannelClosedException closedForSend() {
@@ -379,11 +394,7 @@ public final class BufferedChannel<E> implements Channel<E> {
     if (w != null) {
       return w.future;
     }
-    try {
-      afterUnlock(resume, drop);
-    } catch (RuntimeException | Error handlerFailure) {
-      return CompletableFuture.failedFuture(handlerFailure); // sent, but the handler threw
-    }
+    afterUnlock(resume, drop);
     return CompletableFuture.completedFuture(null);
   }
 
@@ -615,11 +626,17 @@ public final class BufferedChannel<E> implements Channel<E> {
     while (failed != null) {
       Waiter<E> next = failed.next;
       failed.next = null;
-      failed.resume();
+      try {
+        failed.resume(); // the engine's waiters never throw; a plugged-in one must not strand others
+      } catch (Throwable failure) {
+        reportUncaught(failure);
+      }
       failed = next;
     }
     if (discarded != null) {
-      handOver(discarded);
+      for (E e : discarded) {
+        undelivered(e);
+      }
     }
     return changed;
   }
@@ -637,25 +654,6 @@ public final class BufferedChannel<E> implements Channel<E> {
     return acc;
   }
 
-  /** Hands discarded elements to the handler, each once, even if some handler calls throw. */
-  private void handOver(List<E> discarded) {
-    RuntimeException first = null;
-    for (E e : discarded) {
-      try {
-        undelivered(e);
-      } catch (RuntimeException ex) {
-        if (first == null) {
-          first = ex;
-        } else {
-          first.addSuppressed(ex);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
-  }
-
   // ---------------------------------------------------------------------------------------------
 
   private static long saturatedNanos(Duration d) {
@@ -669,23 +667,32 @@ public final class BufferedChannel<E> implements Channel<E> {
   /** Describes the channel's state, for debugging. */
   @Override
   public String toString() {
+    int buffered;
+    int waitingSenders;
+    int waitingReceivers;
+    Throwable cause;
     lock.lock();
     try {
-      return "Channel[capacity="
-          + (capacity == Integer.MAX_VALUE ? "unbounded" : String.valueOf(capacity))
-          + ", overflow="
-          + overflow
-          + ", buffered="
-          + buffer.size()
-          + ", waitingSenders="
-          + senders.size()
-          + ", waitingReceivers="
-          + receivers.size()
-          + (closed ? ", closed" + (closeCause == null ? "" : " (" + closeCause + ")") : "")
-          + "]";
+      buffered = buffer.size();
+      waitingSenders = senders.size();
+      waitingReceivers = receivers.size();
+      cause = closeCause;
     } finally {
       lock.unlock();
     }
+    // Formatted after the unlock: the cause's toString is user code.
+    return "Channel[capacity="
+        + (capacity == Integer.MAX_VALUE ? "unbounded" : String.valueOf(capacity))
+        + ", overflow="
+        + overflow
+        + ", buffered="
+        + buffered
+        + ", waitingSenders="
+        + waitingSenders
+        + ", waitingReceivers="
+        + waitingReceivers
+        + (closed ? ", closed" + (cause == null ? "" : " (" + cause + ")") : "")
+        + "]";
   }
 
   /** For tests: the buffer's backing array length. */

@@ -104,9 +104,14 @@ public final class Selector {
       }
     }
 
+    /**
+     * Runs on the timer thread: claims the select, and leaves the user's code (the clause's function
+     * and the future's dependents) to the futures' default executor, so that one slow dependent
+     * cannot hold up every other select's timeout.
+     */
     private void onTimeout() {
       if (tryClaim(TIMED_OUT)) {
-        finish(timeoutIndex, null, false);
+        future.defaultExecutor().execute(() -> finish(timeoutIndex, null, false));
       }
     }
 

@@ -1,7 +1,10 @@
 package dev.sluice.channels.internal;
 
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The future handed out by {@code sendAsync}, {@code receiveAsync} and {@code selectAsync}: completing
@@ -42,7 +45,10 @@ final class WaiterFuture<T> extends CompletableFuture<T> {
    */
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
-    return withdraw.getAsBoolean() && super.cancel(mayInterruptIfRunning);
+    if (withdraw.getAsBoolean()) {
+      return super.cancel(mayInterruptIfRunning);
+    }
+    return isCancelled(); // cancelled before: true, as CompletableFuture answers
   }
 
   /** Withdraws the operation, then completes the future with {@code value}. */
@@ -55,6 +61,28 @@ final class WaiterFuture<T> extends CompletableFuture<T> {
   @Override
   public boolean completeExceptionally(Throwable failure) {
     return withdraw.getAsBoolean() && super.completeExceptionally(failure);
+  }
+
+  /**
+   * Completes the future from {@code executor} as {@link #complete} does: withdrawing first. The
+   * one-argument form delegates here (the JDK's own would bypass the withdrawal).
+   */
+  @Override
+  public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier, Executor executor) {
+    Objects.requireNonNull(supplier, "supplier");
+    Objects.requireNonNull(executor, "executor");
+    executor.execute(
+        () -> {
+          T value;
+          try {
+            value = supplier.get();
+          } catch (Throwable failure) {
+            completeExceptionally(failure);
+            return;
+          }
+          complete(value);
+        });
+    return this;
   }
 
   /**
