@@ -1,24 +1,26 @@
 package dev.sluice.channels.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Makes a thread wait until its waiter is claimed: a short spin, then {@link LockSupport#park}.
+ * Makes a thread wait for a claim: a short spin, then {@link LockSupport#park}.
  *
- * <p>The waiter announces that it is about to park ({@code parked}) before it checks its state a last
- * time; the claimer checks {@code parked} after its claim. Both are volatile accesses, so at least one
- * side sees the other: either the waiter sees the claim and does not park, or the claimer sees the
- * flag and unparks. A claimer that sees no flag skips the unpark, which matters because the spin
- * usually catches the claim and an unpark costs a system call.
+ * <p>Before it parks, the waiting thread announces it ({@link Parkable#announcePark()}) in a way that
+ * its claimer is sure to see: either the announcement and the claim are one state word ({@link
+ * SoloWaiter}), or both sides write their own volatile field and then read the other's (a select).
+ * Either way, the waiter sees the claim and does not park, or the claimer sees the announcement and
+ * unparks. A claimer that sees no announcement skips the unpark: the spin usually catches the claim,
+ * and an unpark costs a system call.
  */
 final class Parker {
+  private Parker() {}
+
   /**
-   * Spins before the first park. On 2 cores a hand-off takes well under a microsecond when the
-   * counterpart is running, and parking costs several: a few hundred {@code onSpinWait}s (tens of
+   * Spins before parking. On 2 cores a hand-off takes well under a microsecond when the counterpart
+   * is running, and parking plus unparking costs several: a few hundred {@code onSpinWait}s (tens of
    * nanoseconds each) cover the first case without burning much of the second. Tuned with the bench
-   * module's ping-pong benchmark; only used when there is more than one CPU.
+   * module's throughput and ping-pong benchmarks; no spin on a single CPU, where it only delays the
+   * thread that would make the claim.
    */
   static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 256 : 0;
 
@@ -31,50 +33,42 @@ final class Parker {
   /** The outcome of {@link #await}: the deadline passed. */
   static final int TIMED_OUT = 2;
 
-  private static final VarHandle PARKED;
-
-  static {
-    try {
-      PARKED = MethodHandles.lookup().findVarHandle(Parker.class, "parked", boolean.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
-  /** The thread that waits. */
-  private final Thread thread = Thread.currentThread();
-
-  /** Set by the waiting thread before it parks. */
-  @SuppressWarnings("unused") // accessed through PARKED
-  private volatile boolean parked;
-
-  /** Something a thread can wait for. */
-  interface Awaited {
+  /** Something a thread can park on until it is claimed. */
+  interface Parkable {
     /**
-     * Whether the thing is still unclaimed.
+     * Whether it is still unclaimed.
      *
      * @return {@code true} while the thread must go on waiting
      */
     boolean isPending();
+
+    /**
+     * Announces that the thread is about to park, so that the claimer will unpark it.
+     *
+     * @return {@code false} if it was claimed already (then the thread must not park)
+     */
+    boolean announcePark();
   }
 
   /**
-   * Waits until {@code awaited} is claimed, the thread is interrupted, or the deadline passes.
+   * Waits until {@code p} is claimed, the thread is interrupted, or the deadline passes. Called by
+   * the thread that will be unparked.
    *
-   * @param awaited what to wait for; its claimer calls {@link #unpark()}
    * @param timed whether {@code deadline} applies
    * @param deadline the {@link System#nanoTime()} at which to give up
    * @return {@link #CLAIMED}, {@link #INTERRUPTED} or {@link #TIMED_OUT}
    */
-  int await(Awaited awaited, boolean timed, long deadline) {
+  static int await(Parkable p, boolean timed, long deadline) {
     for (int i = 0; i < SPINS; i++) {
-      if (!awaited.isPending()) {
+      if (!p.isPending()) {
         return CLAIMED;
       }
       Thread.onSpinWait();
     }
-    PARKED.setVolatile(this, true); // sv: before the last check, see the class comment
-    while (awaited.isPending()) {
+    if (!p.announcePark()) {
+      return CLAIMED;
+    }
+    while (p.isPending()) {
       if (Thread.interrupted()) {
         return INTERRUPTED;
       }
@@ -83,18 +77,11 @@ final class Parker {
         if (left <= 0) {
           return TIMED_OUT;
         }
-        LockSupport.parkNanos(this, left);
+        LockSupport.parkNanos(p, left);
       } else {
-        LockSupport.park(this);
+        LockSupport.park(p);
       }
     }
     return CLAIMED;
-  }
-
-  /** Wakes the waiting thread if it parks or is about to; called after the claim. */
-  void unpark() {
-    if ((boolean) PARKED.getVolatile(this)) { // lv: after the claim's cas
-      LockSupport.unpark(thread);
-    }
   }
 }

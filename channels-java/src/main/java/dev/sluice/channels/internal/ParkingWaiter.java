@@ -1,29 +1,31 @@
 package dev.sluice.channels.internal;
 
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The waiter of a thread blocked in {@code send} or {@code receive}: claiming it unparks the thread.
+ * The waiter of a thread blocked in {@code send} or {@code receive}: claiming it unparks the thread
+ * (if it got as far as parking).
  *
  * @param <E> the channel's element type
  */
-final class ParkingWaiter<E> extends SoloWaiter<E> implements Parker.Awaited {
-  private final Parker parker = new Parker();
+final class ParkingWaiter<E> extends SoloWaiter<E> implements Parker.Parkable {
+  private final Thread thread = Thread.currentThread();
 
   ParkingWaiter(BufferedChannel<E> channel, @Nullable E item) {
     super(channel, item);
   }
 
   /**
-   * Parks the calling thread (the one that made this waiter) until the waiter is claimed or
-   * withdrawn for interrupt or timeout.
+   * Waits (in the thread that made this waiter) until the waiter is claimed, or withdraws it on
+   * interrupt or timeout.
    *
    * @return {@link Parker#CLAIMED}, {@link Parker#INTERRUPTED} or {@link Parker#TIMED_OUT}; after
    *     either of the last two the waiter was withdrawn, unless it was claimed first, and then the
    *     result is {@code CLAIMED} (with the interrupt status set again after an interrupt)
    */
   int await(boolean timed, long deadline) {
-    int outcome = parker.await(this, timed, deadline);
+    int outcome = Parker.await(this, timed, deadline);
     if (outcome == Parker.CLAIMED || withdraw()) {
       return outcome;
     }
@@ -41,7 +43,14 @@ final class ParkingWaiter<E> extends SoloWaiter<E> implements Parker.Awaited {
   }
 
   @Override
+  public boolean announcePark() {
+    return markParked();
+  }
+
+  @Override
   protected void resume() {
-    parker.unpark();
+    if (unparkOnResume) {
+      LockSupport.unpark(thread);
+    }
   }
 }

@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <R> the select's result type
  */
-abstract class SelectInstance<R> implements Parker.Awaited {
+abstract class SelectInstance<R> {
   /** {@link #state} after the select's timeout clause won. */
   static final Object TIMED_OUT = new Object();
 
@@ -219,7 +219,11 @@ abstract class SelectInstance<R> implements Parker.Awaited {
     return STATE.getVolatile(this); // lv
   }
 
-  @Override
+  /**
+   * Whether no clause has won yet (nor the timeout, nor a withdrawal).
+   *
+   * @return {@code true} while undecided
+   */
   public final boolean isPending() {
     return state() == null;
   }

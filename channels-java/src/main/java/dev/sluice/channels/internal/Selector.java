@@ -2,6 +2,7 @@ package dev.sluice.channels.internal;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,7 +31,7 @@ public final class Selector {
     }
     boolean timed = s.timeoutIndex >= 0;
     long deadline = timed ? System.nanoTime() + s.clauses[s.timeoutIndex].timeoutNanos : 0L;
-    int outcome = s.parker.await(s, timed, deadline);
+    int outcome = Parker.await(s, timed, deadline);
     if (outcome != Parker.CLAIMED) {
       boolean interrupted = outcome == Parker.INTERRUPTED;
       if (s.tryClaim(interrupted ? SelectInstance.WITHDRAWN : SelectInstance.TIMED_OUT)) {
@@ -71,17 +72,31 @@ public final class Selector {
     return s.future;
   }
 
-  /** A select whose thread parks until a clause wins. */
-  private static final class BlockingSelect<R> extends SelectInstance<R> {
-    final Parker parker = new Parker();
+  /**
+   * A select whose thread parks until a clause wins. The thread sets {@link #parked} and then reads
+   * the select's state; a claimer {@code cas}es the state and then reads {@code parked}: with both
+   * accesses volatile, one of them sees the other (see {@link Parker}).
+   */
+  private static final class BlockingSelect<R> extends SelectInstance<R>
+      implements Parker.Parkable {
+    private final Thread thread = Thread.currentThread();
+    private volatile boolean parked;
 
     BlockingSelect(Object[] clauses) {
       super(clauses);
     }
 
     @Override
+    public boolean announcePark() {
+      parked = true; // sv: before the last look at the state
+      return isPending();
+    }
+
+    @Override
     void resume() {
-      parker.unpark();
+      if (parked) { // lv: after the claim's cas
+        LockSupport.unpark(thread);
+      }
     }
   }
 

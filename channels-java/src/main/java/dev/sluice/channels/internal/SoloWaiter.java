@@ -9,19 +9,27 @@ import org.jspecify.annotations.Nullable;
  * withdrawal.
  *
  * <pre>
- *   WAITING --cas by a claimer (under the channel lock)--> CLAIMED    the operation happened
- *   WAITING --cas by the waiting side (no lock)----------> WITHDRAWN  it never will
+ *   WAITING --cas by the waiting thread, before it parks-----> PARKED
+ *   WAITING or PARKED --cas by a claimer (under the lock)----> CLAIMED    the operation happened
+ *   WAITING or PARKED --cas by the waiting side (no lock)----> WITHDRAWN  it never will
  * </pre>
  *
- * Exactly one of the two {@code cas} succeeds, which is the whole exactly-once argument for a single
- * operation: a withdrawn waiter is never claimed, and a claimed one cannot be withdrawn.
+ * Exactly one of the last two {@code cas} succeeds, which is the whole exactly-once argument for a
+ * single operation: a withdrawn waiter is never claimed, and a claimed one cannot be withdrawn. A
+ * claim from {@code PARKED} tells the claimer to unpark the thread; from {@code WAITING} the thread
+ * is still spinning and needs no unpark.
  *
  * @param <E> the channel's element type
  */
 public abstract class SoloWaiter<E> extends Waiter<E> {
+  /** Waiting; a thread that waits on it is still spinning (or it is not a thread's waiter). */
   private static final int WAITING = 0;
-  private static final int CLAIMED = 1;
-  private static final int WITHDRAWN = 2;
+
+  /** Waiting, and the waiting thread parks: the claimer must unpark it. */
+  private static final int PARKED = 1;
+
+  private static final int CLAIMED = 2;
+  private static final int WITHDRAWN = 3;
 
   private static final VarHandle STATE;
 
@@ -36,6 +44,12 @@ public abstract class SoloWaiter<E> extends Waiter<E> {
   private volatile int state;
 
   /**
+   * Set by a claim from {@code PARKED}; read by the same (claiming) thread in {@link #resume()}, so a
+   * plain field is enough.
+   */
+  boolean unparkOnResume;
+
+  /**
    * Creates a waiting waiter.
    *
    * @param channel the channel whose queue the waiter joins
@@ -47,8 +61,17 @@ public abstract class SoloWaiter<E> extends Waiter<E> {
 
   @Override
   protected final boolean tryClaim() {
-    // LP: of the operation, for a claim that transfers an element.
-    return STATE.compareAndSet(this, WAITING, CLAIMED); // cas: publishes item/closed to the waiter
+    while (true) {
+      int s = state; // lv
+      if (s > PARKED) {
+        return false;
+      }
+      // LP: of the operation, for a claim that transfers an element.
+      if (STATE.compareAndSet(this, s, CLAIMED)) { // cas: publishes item/closed to the waiter
+        unparkOnResume = s == PARKED;
+        return true;
+      }
+    }
   }
 
   /**
@@ -58,11 +81,16 @@ public abstract class SoloWaiter<E> extends Waiter<E> {
    *     and the claimer will {@link #resume()} it
    */
   public final boolean withdraw() {
-    if (!STATE.compareAndSet(this, WAITING, WITHDRAWN)) { // cas: loses to a claim, or wins over all
-      return false;
+    while (true) {
+      int s = state; // lv
+      if (s > PARKED) {
+        return false; // claimed (or withdrawn before)
+      }
+      if (STATE.compareAndSet(this, s, WITHDRAWN)) { // cas: wins over every later claim
+        channel.unlink(this);
+        return true;
+      }
     }
-    channel.unlink(this);
-    return true;
   }
 
   /**
@@ -71,6 +99,11 @@ public abstract class SoloWaiter<E> extends Waiter<E> {
    * @return {@code true} while waiting
    */
   public final boolean isWaiting() {
-    return state == WAITING; // lv
+    return state <= PARKED; // lv
+  }
+
+  /** Moves {@code WAITING} to {@code PARKED}; {@code false} if the waiter was claimed first. */
+  final boolean markParked() {
+    return STATE.compareAndSet(this, WAITING, PARKED); // cas: the claimer will see PARKED
   }
 }
