@@ -15,7 +15,6 @@ import java.util.Spliterators;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -72,7 +71,7 @@ public final class BufferedChannel<E> implements Channel<E> {
   /** The order in which a select locks channels. */
   final long id = IDS.incrementAndGet();
 
-  final ReentrantLock lock = new ReentrantLock();
+  final ChannelLock lock = new ChannelLock();
 
   private final int capacity;
   private final BufferOverflow overflow;

@@ -18,11 +18,15 @@ final class Parker {
   /**
    * Spins before parking. On 2 cores a hand-off takes well under a microsecond when the counterpart
    * is running, and parking plus unparking costs several: a few hundred {@code onSpinWait}s (tens of
-   * nanoseconds each) cover the first case without burning much of the second. Tuned with the bench
-   * module's throughput and ping-pong benchmarks; no spin on a single CPU, where it only delays the
-   * thread that would make the claim.
+   * nanoseconds each) cover the first case without burning much of the second. The system property
+   * {@code sluice.parkSpins}, 256 by default: on the 2-core bench machine 64 halved rendezvous
+   * throughput ({@code ThroughputRendezvous} SPSC 0.74 against 1.99 elements/us) and 1024 lowered it
+   * too (1.04). No spin on a single CPU, where it only delays the thread that would make the claim.
    */
-  static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 256 : 0;
+  static final int SPINS =
+      Runtime.getRuntime().availableProcessors() > 1
+          ? Integer.getInteger("sluice.parkSpins", 256)
+          : 0;
 
   /** The outcome of {@link #await}: the awaited thing was claimed. */
   static final int CLAIMED = 0;
