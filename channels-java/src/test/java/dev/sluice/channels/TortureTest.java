@@ -27,14 +27,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * is missing; a duplicate, or an element received although its send reported failure (and was then
  * retried), shows twice.
  *
- * <p>The default run moves 60 000 elements per capacity; {@code -Pstress-long} moves 10 000 000.
+ * <p>The default run moves 300 000 elements per capacity; {@code -Pstress-long} moves 10 000 000.
  */
 class TortureTest {
   private static final boolean LONG = "long".equals(System.getProperty("sluice.stress"));
   private static final int PRODUCERS = 3;
   private static final int PLATFORM_CONSUMERS = 2;
   private static final int VIRTUAL_CONSUMERS = 2;
-  private static final int PER_PRODUCER = LONG ? 10_000_000 / PRODUCERS : 20_000;
+  private static final int PER_PRODUCER = LONG ? 10_000_000 / PRODUCERS : 100_000;
 
   private final List<Channel<Long>> channels = new ArrayList<>();
   private final AtomicBoolean producersDone = new AtomicBoolean();
