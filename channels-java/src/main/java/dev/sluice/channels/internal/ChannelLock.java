@@ -32,7 +32,7 @@ final class ChannelLock extends ReentrantLock {
     if (tryLock()) {
       return;
     }
-    for (int i = 0; i < SPINS; i++) {
+    for (int i = Spinning.forCurrentThread(SPINS); i > 0; i--) {
       Thread.onSpinWait();
       if (!isLocked() && tryLock()) {
         return;

@@ -63,7 +63,7 @@ final class Parker {
    * @return {@link #CLAIMED}, {@link #INTERRUPTED} or {@link #TIMED_OUT}
    */
   static int await(Parkable p, boolean timed, long deadline) {
-    for (int i = 0; i < SPINS; i++) {
+    for (int i = Spinning.forCurrentThread(SPINS); i > 0; i--) {
       if (!p.isPending()) {
         return CLAIMED;
       }
