@@ -68,10 +68,26 @@ public final class BufferedChannel<E> implements Channel<E> {
   static final int FULL = 1;
   static final int CLOSED = 2;
 
+  /**
+   * How long a blocking send or receive on a large buffer (more than {@link
+   * ChannelLock#SMALL_BUFFER}) polls it, without the lock and without registering, before it queues
+   * a waiter: the system property {@code sluice.pollSpins}, 256 by default (none on virtual threads
+   * or a single CPU, as {@link Spinning} explains). Measured with the lock not spinning: capacity
+   * 1024 SPSC went from 3.8 to 6.7 elements/us. Small buffers do not poll: their lock spins instead,
+   * and polling beside it halved capacity 16 (3.6 to 1.9).
+   *
+   * <p>Without it, a consumer that finds the buffer empty registers at once, and the producer then
+   * hands it every element one by one, each hand-off a claim and a wake-up: the two threads run in
+   * lockstep however large the buffer. Polling lets the producer fill the buffer and the consumer
+   * drain it. A poller never overtakes a registered waiter: while receivers wait the buffer stays
+   * empty (sends go to them), and while senders wait it stays full (a receive refills it from them).
+   */
+  private static final int POLLS = Integer.getInteger("sluice.pollSpins", 256);
+
   /** The order in which a select locks channels. */
   final long id = IDS.incrementAndGet();
 
-  final ChannelLock lock = new ChannelLock();
+  final ChannelLock lock;
 
   private final int capacity;
   private final BufferOverflow overflow;
@@ -106,6 +122,7 @@ public final class BufferedChannel<E> implements Channel<E> {
       throw new IllegalArgumentException("a dropping overflow policy needs a buffer");
     }
     this.capacity = capacity;
+    this.lock = new ChannelLock(capacity);
     this.overflow = capacity == Integer.MAX_VALUE ? BufferOverflow.SUSPEND : overflow;
     this.onUndelivered = onUndelivered;
     this.buffer = new Ring<>(Math.max(capacity, 1));
@@ -311,28 +328,46 @@ public final class BufferedChannel<E> implements Channel<E> {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    ParkingWaiter<E> w = null;
-    int outcome;
-    Waiter<E> resume;
-    E drop;
-    lock.lock();
-    try {
-      outcome = sendLocked(element);
-      resume = takeResume();
-      drop = takeDropped();
-      if (outcome == FULL) {
-        w = new ParkingWaiter<>(this, element);
-        senders.addLast(w);
+    boolean poll = capacity > ChannelLock.SMALL_BUFFER && Spinning.forCurrentThread(POLLS) > 0;
+    ParkingWaiter<E> w;
+    while (true) {
+      w = null;
+      int outcome;
+      Waiter<E> resume;
+      E drop;
+      lock.lock();
+      try {
+        outcome = sendLocked(element);
+        resume = takeResume();
+        drop = takeDropped();
+        if (outcome == FULL && !poll) {
+          w = new ParkingWaiter<>(this, element);
+          senders.addLast(w);
+        }
+      } finally {
+        lock.unlock();
       }
-    } finally {
-      lock.unlock();
-    }
-    afterUnlock(resume, drop);
-    if (outcome == CLOSED) {
-      throw closedForSend();
-    }
-    if (w == null) {
-      return true;
+      afterUnlock(resume, drop);
+      if (outcome == CLOSED) {
+        throw closedForSend();
+      }
+      if (outcome == SENT) {
+        return true;
+      }
+      if (w != null) {
+        break;
+      }
+      // Poll once, without the lock, for room, then register. See POLLS.
+      poll = false;
+      for (int i = POLLS; i > 0 && buffer.sizeOpaque() >= capacity && !closed; i--) {
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+        if (timed && (i & 63) == 0 && deadline - System.nanoTime() <= 0) {
+          return false;
+        }
+        Thread.onSpinWait();
+      }
     }
     switch (w.await(timed, deadline)) {
       case Parker.INTERRUPTED:
@@ -447,33 +482,51 @@ public final class BufferedChannel<E> implements Channel<E> {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    ParkingWaiter<E> w = null;
-    E e;
-    boolean isClosed = false;
-    Waiter<E> resume;
-    lock.lock();
-    try {
-      e = receiveLocked();
-      resume = takeResume();
-      if (e == null) {
-        if (closed) {
-          isClosed = true;
-        } else {
-          w = new ParkingWaiter<>(this, null);
-          receivers.addLast(w);
+    boolean poll = capacity > ChannelLock.SMALL_BUFFER && Spinning.forCurrentThread(POLLS) > 0;
+    ParkingWaiter<E> w;
+    while (true) {
+      w = null;
+      E e;
+      boolean isClosed = false;
+      Waiter<E> resume;
+      lock.lock();
+      try {
+        e = receiveLocked();
+        resume = takeResume();
+        if (e == null) {
+          if (closed) {
+            isClosed = true;
+          } else if (!poll) {
+            w = new ParkingWaiter<>(this, null);
+            receivers.addLast(w);
+          }
         }
+      } finally {
+        lock.unlock();
       }
-    } finally {
-      lock.unlock();
-    }
-    if (resume != null) {
-      resume.resume();
-    }
-    if (e != null) {
-      return e;
-    }
-    if (isClosed || w == null) {
-      throw closedForReceive();
+      if (resume != null) {
+        resume.resume();
+      }
+      if (e != null) {
+        return e;
+      }
+      if (isClosed) {
+        throw closedForReceive();
+      }
+      if (w != null) {
+        break;
+      }
+      // Poll once, without the lock, for an element, then register. See POLLS.
+      poll = false;
+      for (int i = POLLS; i > 0 && buffer.sizeOpaque() == 0 && !closed; i--) {
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+        if (timed && (i & 63) == 0 && deadline - System.nanoTime() <= 0) {
+          return null;
+        }
+        Thread.onSpinWait();
+      }
     }
     switch (w.await(timed, deadline)) {
       case Parker.INTERRUPTED:

@@ -19,6 +19,17 @@ final class Ring<E> {
   /** The largest array a JVM reliably allocates. */
   private static final int MAX_LENGTH = Integer.MAX_VALUE - 8;
 
+  private static final java.lang.invoke.VarHandle SIZE;
+
+  static {
+    try {
+      SIZE =
+          java.lang.invoke.MethodHandles.lookup().findVarHandle(Ring.class, "size", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final int limit;
   private final boolean shrinks;
   private @Nullable Object[] items;
@@ -36,6 +47,14 @@ final class Ring<E> {
 
   int size() {
     return size;
+  }
+
+  /**
+   * The size, read without the lock: a hint for polling, which must confirm it under the lock. An
+   * opaque read, so that a polling loop sees the writer's updates instead of a hoisted copy.
+   */
+  int sizeOpaque() {
+    return (int) SIZE.getOpaque(this);
   }
 
   void addLast(E e) {
