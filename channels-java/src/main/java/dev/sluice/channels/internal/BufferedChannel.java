@@ -97,6 +97,7 @@ public final class BufferedChannel<E> implements Channel<E> {
   private final Ring<E> buffer;
   private final WaiterQueue<E> senders = new WaiterQueue<>();
   private final WaiterQueue<E> receivers = new WaiterQueue<>();
+  /** Written under the lock before {@link #closed}; read without the lock by {@link #closeCause()}. */
   private @Nullable Throwable closeCause;
 
   /** Written under the lock; read without it by {@link #isClosedForSend()}. */
@@ -243,11 +244,7 @@ public final class BufferedChannel<E> implements Channel<E> {
   }
 
   /** After the unlock: resumes a claimed waiter and hands a dropped element to the handler. */
-  void finishOutsideLock(@Nullable Waiter<E> resume, @Nullable E drop) {
-    afterUnlock(resume, drop);
-  }
-
-  private void afterUnlock(@Nullable Waiter<E> resume, @Nullable E drop) {
+  void afterUnlock(@Nullable Waiter<E> resume, @Nullable E drop) {
     if (resume != null) {
       resume.resume();
     }
@@ -279,25 +276,22 @@ public final class BufferedChannel<E> implements Channel<E> {
   }
 
   ChannelClosedException closedForSend() {
-    Throwable cause;
-    lock.lock();
-    try {
-      cause = closeCause;
-    } finally {
-      lock.unlock();
-    }
-    return new ChannelClosedException("channel is closed for send", cause);
+    return new ChannelClosedException("channel is closed for send", closeCause());
   }
 
   ChannelClosedException closedForReceive() {
-    Throwable cause;
-    lock.lock();
-    try {
-      cause = closeCause;
-    } finally {
-      lock.unlock();
-    }
-    return new ChannelClosedException("channel is closed and drained", cause);
+    return new ChannelClosedException("channel is closed and drained", closeCause());
+  }
+
+  /**
+   * The close cause, for a caller that has seen the channel closed (under the lock, or through a
+   * claim made under it). No lock needed: the cause is written before the volatile store of {@link
+   * #closed}, and read here after a volatile load of it.
+   */
+  private @Nullable Throwable closeCause() {
+    boolean isClosed = closed; // lv: orders the read of closeCause after close's writes
+    assert isClosed : "asked for the close cause of an open channel";
+    return closeCause;
   }
 
   // ---------------------------------------------------------------------------------------------

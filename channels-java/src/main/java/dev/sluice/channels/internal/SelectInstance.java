@@ -182,7 +182,7 @@ abstract class SelectInstance<R> {
       }
     }
     if (dropChannel != null) {
-      dropChannel.finishOutsideLock(resume, drop);
+      dropChannel.afterUnlock(resume, drop);
     } else if (resume != null) {
       resume.resume();
     }
