@@ -23,23 +23,35 @@ import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one channel engine: a buffer and two queues of waiters under one lock, for every capacity
- * (rendezvous, bounded, unbounded) and every face.
+ * The one channel engine, for every capacity (rendezvous, bounded, unbounded) and every face: a
+ * lock-free buffer (a {@link Lane}) used directly while nobody waits, and two queues of waiters under
+ * one lock for everything else.
  *
  * <h2>Implementation notes</h2>
  *
  * <pre>
- * State, all guarded by {@link #lock}:
- *   buffer     elements sent and not yet received, in send order; size &lt;= capacity
- *   senders    waiters of sends that found the buffer full (never with a dropping policy)
- *   receivers  waiters of receives that found the buffer empty
- *   closed     set once by close/cancel; also volatile, for isClosedForSend without the lock
+ * State:
+ *   lane       elements sent and not yet received, in send order; size &lt;= capacity. Claimed
+ *              lock-free by the fast path; the lock holder uses it too, past the flags
+ *   senders    waiters of sends that found the lane full (never with a dropping policy); lock
+ *   receivers  waiters of receives that found the lane empty; lock
+ *   closed     set once by close/cancel under the lock, just before the lane's CLOSED flag
+ *
+ * Flags in the lane's claim words, set and cleared under the lock (see Lane):
+ *   WAITERS  (tail)  set while either queue is non-empty: every send takes the lock
+ *   SENDERS  (head)  set while senders is non-empty: every receive takes the lock
  *
  * Invariants, whenever the lock is free (counting only waiters that are still waiting):
- *   receivers non-empty  implies  buffer empty, and no sender waits
- *   senders non-empty    implies  buffer full
+ *   receivers non-empty  implies  lane empty, and no sender waits
+ *   senders non-empty    implies  lane full
  *   closed               implies  no waiter at all
  * </pre>
+ *
+ * The fast path ({@link Lane#offer} and {@link Lane#poll} without the lock) keeps these invariants
+ * because the flags shut it off, atomically, before a waiter is queued: an operation that finds the
+ * lane full or empty takes the lock, sets the flags ({@link #beginWait}), and looks again; only if the
+ * lane is still full or empty (now for good, since no fast claim can get past the flags) does it queue
+ * its waiter. Once the queues are empty again the lock holder clears the flags ({@link #settle}).
  *
  * A send first hands its element to the oldest waiting receive, claiming it; failing that it buffers
  * the element; failing that it waits (or drops, or reports full). A receive first takes the buffer's
@@ -69,18 +81,16 @@ public final class BufferedChannel<E> implements Channel<E> {
   static final int CLOSED = 2;
 
   /**
-   * How long a blocking send or receive on a large buffer (more than {@link
-   * ChannelLock#SMALL_BUFFER}) polls it, without the lock and without registering, before it queues
-   * a waiter: the system property {@code sluice.pollSpins}, 256 by default (none on virtual threads
-   * or a single CPU, as {@link Spinning} explains). Measured with the lock not spinning: capacity
-   * 1024 SPSC went from 3.8 to 6.7 elements/us. Small buffers do not poll: their lock spins instead,
-   * and polling beside it halved capacity 16 (3.6 to 1.9).
+   * How many times a blocking send or receive retries the fast path, spinning, when it found the lane
+   * full or empty, before it takes the lock and queues a waiter: the system property {@code
+   * sluice.pollSpins}, 256 by default (none on virtual threads or a single CPU, as {@link Spinning}
+   * explains).
    *
-   * <p>Without it, a consumer that finds the buffer empty registers at once, and the producer then
-   * hands it every element one by one, each hand-off a claim and a wake-up: the two threads run in
-   * lockstep however large the buffer. Polling lets the producer fill the buffer and the consumer
-   * drain it. A poller never overtakes a registered waiter: while receivers wait the buffer stays
-   * empty (sends go to them), and while senders wait it stays full (a receive refills it from them).
+   * <p>Without it, a consumer that finds the lane empty registers at once, and the producer then
+   * hands it every element one by one through the lock, each hand-off a claim and a wake-up: the two
+   * threads run in lockstep however large the buffer. Retrying lets the producer fill the lane and
+   * the consumer drain it. A retrying operation never overtakes a registered waiter: while one is
+   * queued the lane's flags send every fast operation to the lock.
    */
   private static final int POLLS = Integer.getInteger("sluice.pollSpins", 256);
 
@@ -93,14 +103,18 @@ public final class BufferedChannel<E> implements Channel<E> {
   private final BufferOverflow overflow;
   private final @Nullable Consumer<? super E> onUndelivered;
 
+  private final Lane<E> lane;
+
   // Guarded by lock.
-  private final Ring<E> buffer;
   private final WaiterQueue<E> senders = new WaiterQueue<>();
   private final WaiterQueue<E> receivers = new WaiterQueue<>();
   /** Written under the lock before {@link #closed}; read without the lock by {@link #closeCause()}. */
   private @Nullable Throwable closeCause;
 
-  /** Written under the lock; read without it by {@link #isClosedForSend()}. */
+  /**
+   * Written under the lock, before the lane's {@code CLOSED} flag; read under the lock, or after
+   * that flag was seen.
+   */
   private volatile boolean closed;
 
   // Hand-off slots: written by a *Locked method, emptied by the same thread before it unlocks.
@@ -126,7 +140,14 @@ public final class BufferedChannel<E> implements Channel<E> {
     this.lock = new ChannelLock(capacity);
     this.overflow = capacity == Integer.MAX_VALUE ? BufferOverflow.SUSPEND : overflow;
     this.onUndelivered = onUndelivered;
-    this.buffer = new Ring<>(Math.max(capacity, 1));
+    if (capacity == 0) {
+      this.lane = new NoLane<>();
+    } else if (capacity == Integer.MAX_VALUE) {
+      this.lane = new LinkedLane<>();
+    } else {
+      // A dropping send must look at the lane and change it atomically: it takes the lock.
+      this.lane = new ArrayLane<>(capacity, this.overflow != BufferOverflow.SUSPEND);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -150,20 +171,26 @@ public final class BufferedChannel<E> implements Channel<E> {
       }
       // Withdrawn, or its select chose another clause: it is gone, try the next.
     }
-    if (buffer.size() < capacity) {
-      buffer.addLast(e); // LP: buffered
-      return SENT;
-    }
-    switch (overflow) {
-      case DROP_LATEST:
-        dropped = e; // LP: sent, and dropped at once
+    while (true) {
+      if (lane.offer(e, true) == Lane.OK) { // LP: buffered
         return SENT;
-      case DROP_OLDEST:
-        dropped = buffer.pollFirst(); // LP: the oldest makes room
-        buffer.addLast(e);
-        return SENT;
-      default:
-        return FULL;
+      }
+      switch (overflow) {
+        case DROP_LATEST:
+          dropped = e; // LP: sent, and dropped at once
+          return SENT;
+        case DROP_OLDEST:
+          // No send claims past the lock here (the lane is SLOW for sends), so once this poll has
+          // made room, or found that a receive made it, the offer above succeeds.
+          Object oldest = lane.poll(true);
+          if (isElement(oldest)) {
+            assert dropped == null;
+            dropped = cast(oldest); // LP: the oldest makes room
+          }
+          break;
+        default:
+          return FULL;
+      }
     }
   }
 
@@ -174,16 +201,21 @@ public final class BufferedChannel<E> implements Channel<E> {
    *     is none now; the caller tells empty from closed by {@link #closed}
    */
   @Nullable E receiveLocked() {
-    E e = buffer.pollFirst(); // LP: when the buffer had an element
-    if (e != null) {
+    Object x = lane.poll(true); // LP: when the lane had an element
+    if (isElement(x)) {
       if (!senders.isEmpty()) {
         Waiter<E> s = claimSender();
         if (s != null) {
-          buffer.addLast(s.item); // the oldest waiting send takes the freed place, in order
+          // The oldest waiting send takes the freed place, in order. No fast send can take it
+          // first: a queued sender keeps WAITERS set.
+          E item = s.item;
+          assert item != null;
+          int outcome = lane.offer(item, true);
+          assert outcome == Lane.OK : "a waiting sender's place was taken";
           toResume = s;
         }
       }
-      return e;
+      return cast(x);
     }
     Waiter<E> s = claimSender(); // LP: rendezvous with a waiting send
     if (s != null) {
@@ -200,6 +232,34 @@ public final class BufferedChannel<E> implements Channel<E> {
       }
     }
     return null;
+  }
+
+  /**
+   * Shuts the lane's fast path for a send or receive about to wait: from now on, until {@link
+   * #settle}, no send claims past the lock, nor (for {@code send}) any receive. Under the lock, before
+   * the look at the lane whose failure makes the operation wait.
+   */
+  void beginWait(boolean send) {
+    lane.setTailFlags(Lane.WAITERS);
+    if (send) {
+      lane.markHead(Lane.SENDERS, true);
+    }
+  }
+
+  /** Makes the lane's flags match the queues again. Under the lock, before unlocking. */
+  void settle() {
+    boolean sendersWait = !senders.isEmpty();
+    lane.markTail(Lane.WAITERS, sendersWait || !receivers.isEmpty());
+    lane.markHead(Lane.SENDERS, sendersWait);
+  }
+
+  static boolean isElement(Object polled) {
+    return polled != Lane.EMPTY && polled != Lane.CLOSED_EMPTY && polled != Lane.BLOCKED;
+  }
+
+  @SuppressWarnings("unchecked") // only Es go into the lane
+  static <E> E cast(Object element) {
+    return (E) element;
   }
 
   /** Queues a waiter of a send that found the channel full. Under the lock. */
@@ -237,6 +297,7 @@ public final class BufferedChannel<E> implements Channel<E> {
       WaiterQueue<E> q = w.queue;
       if (q != null) {
         q.remove(w);
+        settle();
       }
     } finally {
       lock.unlock();
@@ -322,46 +383,56 @@ public final class BufferedChannel<E> implements Channel<E> {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    boolean poll = capacity > ChannelLock.SMALL_BUFFER && Spinning.forCurrentThread(POLLS) > 0;
-    ParkingWaiter<E> w;
-    while (true) {
-      w = null;
-      int outcome;
-      Waiter<E> resume;
-      E drop;
-      lock.lock();
-      try {
-        outcome = sendLocked(element);
-        resume = takeResume();
-        drop = takeDropped();
-        if (outcome == FULL && !poll) {
-          w = new ParkingWaiter<>(this, element);
-          senders.addLast(w);
+    int fast = lane.offer(element, false);
+    if (fast == Lane.OK) {
+      return true;
+    }
+    // Full: retry the fast path for a while before queueing (see POLLS).
+    for (int i = fast == Lane.FULL ? Spinning.forCurrentThread(POLLS) : 0; i > 0; i--) {
+      Thread.onSpinWait();
+      fast = lane.offer(element, false);
+      if (fast != Lane.FULL) {
+        if (fast == Lane.OK) {
+          return true;
         }
-      } finally {
-        lock.unlock();
-      }
-      afterUnlock(resume, drop);
-      if (outcome == CLOSED) {
-        throw closedForSend();
-      }
-      if (outcome == SENT) {
-        return true;
-      }
-      if (w != null) {
         break;
       }
-      // Poll once, without the lock, for room, then register. See POLLS.
-      poll = false;
-      for (int i = POLLS; i > 0 && buffer.sizeOpaque() >= capacity && !closed; i--) {
+      if ((i & 63) == 0) {
         if (Thread.interrupted()) {
           throw new InterruptedException();
         }
-        if (timed && (i & 63) == 0 && deadline - System.nanoTime() <= 0) {
+        if (timed && deadline - System.nanoTime() <= 0) {
           return false;
         }
-        Thread.onSpinWait();
       }
+    }
+    ParkingWaiter<E> w = null;
+    int outcome;
+    Waiter<E> resume;
+    E drop;
+    lock.lock();
+    try {
+      outcome = sendLocked(element);
+      if (outcome == FULL) {
+        beginWait(true);
+        outcome = sendLocked(element); // now a FULL lane stays full until this waiter is served
+        if (outcome == FULL) {
+          w = new ParkingWaiter<>(this, element);
+          senders.addLast(w);
+        }
+      }
+      resume = takeResume();
+      drop = takeDropped();
+      settle();
+    } finally {
+      lock.unlock();
+    }
+    afterUnlock(resume, drop);
+    if (outcome == CLOSED) {
+      throw closedForSend();
+    }
+    if (w == null) {
+      return true;
     }
     switch (w.await(timed, deadline)) {
       case Parker.INTERRUPTED:
@@ -379,6 +450,10 @@ public final class BufferedChannel<E> implements Channel<E> {
   @Override
   public boolean trySend(E element) {
     Objects.requireNonNull(element, "element");
+    int fast = lane.offer(element, false);
+    if (fast != Lane.BLOCKED_SEND) {
+      return fast == Lane.OK; // FULL with no flag set: nobody waits, the lane is just full
+    }
     int outcome;
     Waiter<E> resume;
     E drop;
@@ -387,6 +462,7 @@ public final class BufferedChannel<E> implements Channel<E> {
       outcome = sendLocked(element);
       resume = takeResume();
       drop = takeDropped();
+      settle();
     } finally {
       lock.unlock();
     }
@@ -400,6 +476,9 @@ public final class BufferedChannel<E> implements Channel<E> {
   @Override
   public CompletableFuture<Void> sendAsync(E element) {
     Objects.requireNonNull(element, "element");
+    if (lane.offer(element, false) == Lane.OK) {
+      return CompletableFuture.completedFuture(null);
+    }
     FutureWaiter<E, Void> w = null;
     int outcome;
     Waiter<E> resume;
@@ -407,22 +486,27 @@ public final class BufferedChannel<E> implements Channel<E> {
     lock.lock();
     try {
       outcome = sendLocked(element);
+      if (outcome == FULL) {
+        beginWait(true);
+        outcome = sendLocked(element);
+        if (outcome == FULL) {
+          w = new FutureWaiter<>(this, element, true);
+          senders.addLast(w);
+        }
+      }
       resume = takeResume();
       drop = takeDropped();
-      if (outcome == FULL) {
-        w = new FutureWaiter<>(this, element, true);
-        senders.addLast(w);
-      }
+      settle();
     } finally {
       lock.unlock();
     }
+    afterUnlock(resume, drop);
     if (outcome == CLOSED) {
       return CompletableFuture.failedFuture(closedForSend());
     }
     if (w != null) {
       return w.future;
     }
-    afterUnlock(resume, drop);
     return CompletableFuture.completedFuture(null);
   }
 
@@ -446,7 +530,7 @@ public final class BufferedChannel<E> implements Channel<E> {
 
   @Override
   public boolean isClosedForSend() {
-    return closed;
+    return lane.isClosed();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -476,52 +560,60 @@ public final class BufferedChannel<E> implements Channel<E> {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    boolean poll = capacity > ChannelLock.SMALL_BUFFER && Spinning.forCurrentThread(POLLS) > 0;
-    ParkingWaiter<E> w;
-    while (true) {
-      w = null;
-      E e;
-      boolean isClosed = false;
-      Waiter<E> resume;
-      lock.lock();
-      try {
-        e = receiveLocked();
-        resume = takeResume();
-        if (e == null) {
-          if (closed) {
-            isClosed = true;
-          } else if (!poll) {
-            w = new ParkingWaiter<>(this, null);
-            receivers.addLast(w);
-          }
-        }
-      } finally {
-        lock.unlock();
-      }
-      if (resume != null) {
-        resume.resume();
-      }
-      if (e != null) {
-        return e;
-      }
-      if (isClosed) {
-        throw closedForReceive();
-      }
-      if (w != null) {
+    Object fast = lane.poll(false);
+    // Empty: retry the fast path for a while before queueing (see POLLS).
+    for (int i = fast == Lane.EMPTY ? Spinning.forCurrentThread(POLLS) : 0; i > 0; i--) {
+      Thread.onSpinWait();
+      fast = lane.poll(false);
+      if (fast != Lane.EMPTY) {
         break;
       }
-      // Poll once, without the lock, for an element, then register. See POLLS.
-      poll = false;
-      for (int i = POLLS; i > 0 && buffer.sizeOpaque() == 0 && !closed; i--) {
+      if ((i & 63) == 0) {
         if (Thread.interrupted()) {
           throw new InterruptedException();
         }
-        if (timed && (i & 63) == 0 && deadline - System.nanoTime() <= 0) {
+        if (timed && deadline - System.nanoTime() <= 0) {
           return null;
         }
-        Thread.onSpinWait();
       }
     }
+    if (isElement(fast)) {
+      return cast(fast);
+    }
+    if (fast == Lane.CLOSED_EMPTY) {
+      throw closedForReceive();
+    }
+    ParkingWaiter<E> w = null;
+    E e;
+    boolean isClosed;
+    Waiter<E> resume;
+    lock.lock();
+    try {
+      e = receiveLocked();
+      if (e == null && !closed) {
+        beginWait(false);
+        e = receiveLocked(); // now an empty lane stays empty until this waiter is served
+        if (e == null && !closed) {
+          w = new ParkingWaiter<>(this, null);
+          receivers.addLast(w);
+        }
+      }
+      isClosed = e == null && closed;
+      resume = takeResume();
+      settle();
+    } finally {
+      lock.unlock();
+    }
+    if (resume != null) {
+      resume.resume();
+    }
+    if (e != null) {
+      return e;
+    }
+    if (isClosed) {
+      throw closedForReceive();
+    }
+    assert w != null;
     switch (w.await(timed, deadline)) {
       case Parker.INTERRUPTED:
         throw new InterruptedException();
@@ -537,6 +629,16 @@ public final class BufferedChannel<E> implements Channel<E> {
 
   @Override
   public @Nullable E tryReceive() {
+    Object fast = lane.poll(false);
+    if (isElement(fast)) {
+      return cast(fast);
+    }
+    if (fast == Lane.EMPTY) {
+      return null; // no flag set: no send waits, the lane is just empty
+    }
+    if (fast == Lane.CLOSED_EMPTY) {
+      throw closedForReceive();
+    }
     E e;
     boolean isClosed;
     Waiter<E> resume;
@@ -545,6 +647,7 @@ public final class BufferedChannel<E> implements Channel<E> {
       e = receiveLocked();
       resume = takeResume();
       isClosed = closed;
+      settle();
     } finally {
       lock.unlock();
     }
@@ -559,22 +662,31 @@ public final class BufferedChannel<E> implements Channel<E> {
 
   @Override
   public CompletableFuture<E> receiveAsync() {
+    Object fast = lane.poll(false);
+    if (isElement(fast)) {
+      return CompletableFuture.completedFuture(cast(fast));
+    }
+    if (fast == Lane.CLOSED_EMPTY) {
+      return CompletableFuture.failedFuture(closedForReceive());
+    }
     FutureWaiter<E, E> w = null;
     E e;
-    boolean isClosed = false;
+    boolean isClosed;
     Waiter<E> resume;
     lock.lock();
     try {
       e = receiveLocked();
-      resume = takeResume();
-      if (e == null) {
-        if (closed) {
-          isClosed = true;
-        } else {
+      if (e == null && !closed) {
+        beginWait(false);
+        e = receiveLocked();
+        if (e == null && !closed) {
           w = new FutureWaiter<>(this, null, false);
           receivers.addLast(w);
         }
       }
+      isClosed = e == null && closed;
+      resume = takeResume();
+      settle();
     } finally {
       lock.unlock();
     }
@@ -584,9 +696,10 @@ public final class BufferedChannel<E> implements Channel<E> {
     if (e != null) {
       return CompletableFuture.completedFuture(e);
     }
-    if (isClosed || w == null) {
+    if (isClosed) {
       return CompletableFuture.failedFuture(closedForReceive());
     }
+    assert w != null;
     return w.future;
   }
 
@@ -603,12 +716,7 @@ public final class BufferedChannel<E> implements Channel<E> {
 
   @Override
   public boolean isClosedForReceive() {
-    lock.lock();
-    try {
-      return closed && buffer.size() == 0;
-    } finally {
-      lock.unlock();
-    }
+    return lane.isClosedAndEmpty();
   }
 
   @Override
@@ -618,12 +726,7 @@ public final class BufferedChannel<E> implements Channel<E> {
 
   @Override
   public int size() {
-    lock.lock();
-    try {
-      return buffer.size();
-    } finally {
-      lock.unlock();
-    }
+    return lane.size();
   }
 
   @Override
@@ -656,16 +759,22 @@ public final class BufferedChannel<E> implements Channel<E> {
       changed = !closed;
       if (changed) {
         closeCause = cause;
-        closed = true; // LP: of close
+        closed = true;
+        lane.setTailFlags(Lane.CLOSED); // LP: of close; no send claims a place after it
         failed = claimAllClosed(senders, null);
         failed = claimAllClosed(receivers, failed);
       }
-      if (cancel && buffer.size() > 0) {
-        discarded = new ArrayList<>(buffer.size());
-        for (E e; (e = buffer.pollFirst()) != null; ) {
-          discarded.add(e);
+      if (cancel) {
+        // Receives may still take elements from the fast path meanwhile; each element goes to
+        // exactly one of them or to this list.
+        for (Object x; isElement(x = lane.poll(true)); ) {
+          if (discarded == null) {
+            discarded = new ArrayList<>();
+          }
+          discarded.add(cast(x));
         }
       }
+      settle();
     } finally {
       lock.unlock();
     }
@@ -719,7 +828,7 @@ public final class BufferedChannel<E> implements Channel<E> {
     Throwable cause;
     lock.lock();
     try {
-      buffered = buffer.size();
+      buffered = lane.size();
       waitingSenders = senders.size();
       waitingReceivers = receivers.size();
       cause = closeCause;
@@ -741,14 +850,9 @@ public final class BufferedChannel<E> implements Channel<E> {
         + "]";
   }
 
-  /** For tests: the buffer's backing array length. */
-  int bufferArrayLength() {
-    lock.lock();
-    try {
-      return buffer.arrayLength();
-    } finally {
-      lock.unlock();
-    }
+  /** For tests: how many slots the lane holds now. */
+  long bufferSlots() {
+    return lane.slots();
   }
 
   /** For tests: how many waiters are queued, withdrawn or not. */

@@ -142,28 +142,40 @@ abstract class SelectInstance<R> {
     try {
       int n = clauses.length;
       int offset = unbiased && n > 1 ? ThreadLocalRandom.current().nextInt(n) : 0;
-      for (int k = 0; k < n && startIndex < 0; k++) {
-        int i = offset + k < n ? offset + k : offset + k - n;
-        Clause<? extends R> c = clauses[i];
-        BufferedChannel<Object> ch = c.channel;
-        if (c.kind == Clause.Kind.SEND) {
-          assert ch != null && c.element != null;
-          int outcome = ch.sendLocked(c.element);
-          if (outcome != BufferedChannel.FULL) {
-            startIndex = i;
-            startClosed = outcome == BufferedChannel.CLOSED;
-            resume = ch.takeResume();
-            drop = ch.takeDropped();
-            dropChannel = ch;
+      // Two passes, as a plain operation does: the second after shutting the fast path of every
+      // channel involved (BufferedChannel#beginWait), so that what it finds full or empty stays so
+      // until the select's waiters are queued.
+      for (int pass = 0; pass < 2 && startIndex < 0; pass++) {
+        if (pass == 1) {
+          for (Clause<? extends R> c : clauses) {
+            if (c.channel != null) {
+              c.channel.beginWait(c.kind == Clause.Kind.SEND);
+            }
           }
-        } else if (c.kind == Clause.Kind.RECEIVE) {
-          assert ch != null;
-          Object e = ch.receiveLocked();
-          if (e != null || ch.isClosedLocked()) {
-            startIndex = i;
-            startItem = e;
-            startClosed = e == null;
-            resume = ch.takeResume();
+        }
+        for (int k = 0; k < n && startIndex < 0; k++) {
+          int i = offset + k < n ? offset + k : offset + k - n;
+          Clause<? extends R> c = clauses[i];
+          BufferedChannel<Object> ch = c.channel;
+          if (c.kind == Clause.Kind.SEND) {
+            assert ch != null && c.element != null;
+            int outcome = ch.sendLocked(c.element);
+            if (outcome != BufferedChannel.FULL) {
+              startIndex = i;
+              startClosed = outcome == BufferedChannel.CLOSED;
+              resume = ch.takeResume();
+              drop = ch.takeDropped();
+              dropChannel = ch;
+            }
+          } else if (c.kind == Clause.Kind.RECEIVE) {
+            assert ch != null;
+            Object e = ch.receiveLocked();
+            if (e != null || ch.isClosedLocked()) {
+              startIndex = i;
+              startItem = e;
+              startClosed = e == null;
+              resume = ch.takeResume();
+            }
           }
         }
       }
@@ -178,6 +190,7 @@ abstract class SelectInstance<R> {
       }
     } finally {
       for (int i = channels.length - 1; i >= 0; i--) {
+        channels[i].settle();
         channels[i].lock.unlock();
       }
     }

@@ -1,0 +1,114 @@
+package dev.sluice.channels.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The lane of a bounded channel: a ring of {@code capacity} slots, each with a sequence number that
+ * says whose turn it is (Vyukov's bounded MPMC queue, with the claim words of {@link Lane}).
+ *
+ * <pre>
+ *   seq == p          the slot is free for the send at position p
+ *   seq == p + 1      it holds the element sent at p, for the receive at p
+ *   seq == p + n      the receive at p cleared it: free for the send at p + n
+ * </pre>
+ *
+ * Allocates nothing after construction.
+ *
+ * @param <E> the element type
+ */
+final class ArrayLane<E> extends Lane<E> {
+  private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
+
+  private final int n;
+  /** {@code n - 1} when {@code n} is a power of two, else -1 (then slots are found by {@code %}). */
+  private final int mask;
+
+  private final long[] seqs;
+  private final @Nullable Object[] items;
+
+  ArrayLane(int capacity, boolean slowSends) {
+    super(slowSends, false);
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity " + capacity);
+    }
+    this.n = capacity;
+    this.mask = Integer.bitCount(capacity) == 1 ? capacity - 1 : -1;
+    this.seqs = new long[capacity];
+    this.items = new Object[capacity];
+    for (int i = 0; i < capacity; i++) {
+      seqs[i] = i;
+    }
+  }
+
+  private int slot(long p) {
+    return mask >= 0 ? (int) p & mask : (int) (p % n);
+  }
+
+  @Override
+  int offer(E e, boolean locked) {
+    while (true) {
+      long t = tail();
+      if (!locked && (t & FLAGS) != 0) {
+        return BLOCKED_SEND;
+      }
+      long p = t >>> SHIFT;
+      int i = slot(p);
+      long s = (long) SEQ.getAcquire(seqs, i);
+      if (s == p) {
+        if (casTail(t, t + ONE)) { // LP: claimed
+          items[i] = e; // plain: published by the release below
+          SEQ.setRelease(seqs, i, p + 1);
+          return OK;
+        }
+      } else if (s < p) {
+        // The slot still holds the element sent at p - n. Full, unless a receive has claimed it
+        // and is clearing the slot: then wait for that.
+        if ((head() >>> SHIFT) <= p - n) {
+          if (tail() == t) {
+            return FULL; // LP: the head read; the tail was at p throughout
+          }
+        } else {
+          Thread.onSpinWait();
+        }
+      }
+      // s > p: another send claimed p; read the tail again.
+    }
+  }
+
+  @Override
+  Object poll(boolean locked) {
+    while (true) {
+      long h = head();
+      if (!locked && (h & FLAGS) != 0) {
+        return BLOCKED;
+      }
+      long p = h >>> SHIFT;
+      int i = slot(p);
+      long s = (long) SEQ.getAcquire(seqs, i);
+      if (s == p + 1) {
+        if (casHead(h, h + ONE)) { // LP: claimed
+          Object e = items[i];
+          items[i] = null;
+          SEQ.setRelease(seqs, i, p + n);
+          assert e != null;
+          return e;
+        }
+      } else if (s <= p) {
+        // Nothing published at p: empty if the tail is at p too, else a send is publishing.
+        long t = tail();
+        if ((t >>> SHIFT) == p) {
+          return (t & CLOSED) != 0 ? CLOSED_EMPTY : EMPTY; // LP: the tail read
+        }
+        Thread.onSpinWait();
+      }
+      // s > p + 1: another receive claimed p; read the head again.
+    }
+  }
+
+  @Override
+  long slots() {
+    return n;
+  }
+}

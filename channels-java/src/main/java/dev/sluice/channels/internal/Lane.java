@@ -1,0 +1,234 @@
+package dev.sluice.channels.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The buffer of a channel, which sends and receives use without the channel's lock while no waiter
+ * is queued.
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * Two words, each on its own cache line, order everything: {@code tail} counts the sends that have
+ * claimed a place, {@code head} the receives that have claimed an element. Both hold a position
+ * (shifted left by {@link #SHIFT}) and flag bits below it. A send claims position {@code p} by one
+ * {@code cas} of {@code tail} from {@code p} to {@code p + 1}, then stores its element and publishes
+ * it; a receive claims by a {@code cas} of {@code head}. Because the flags live in the same words, a
+ * flag set by the lock holder fails every claim that read the word before it: that is how the slow
+ * path (the channel's lock and its waiter queues) shuts the fast path off, atomically.
+ *
+ * <pre>
+ *   tail: position | CLOSED (sticky) | WAITERS (a waiter is queued) | SLOW (sticky: no fast sends)
+ *   head: position |                   SENDERS (a send waits)       | SLOW (sticky: no fast receives)
+ * </pre>
+ *
+ * A fast operation that finds a flag set returns {@link #BLOCKED}, and its caller takes the lock.
+ * The lock holder passes {@code locked = true} to claim past {@code WAITERS}, {@code SENDERS} and
+ * {@code SLOW}; it never does so past {@code CLOSED}, which it checks first.
+ *
+ * <p>A claim is linearized at its {@code cas}. A receive that claims a position whose send has claimed
+ * but not yet published waits for the publication (a few instructions, unless that thread was
+ * descheduled), and so does a send that claims a place whose receive is still clearing it: a full or
+ * empty answer is only given when the ring really was full or empty at one instant. This is the
+ * blocking window that bounded MPMC queues with sequence numbers all have; it is what makes
+ * {@code trySend} and {@code tryReceive} linearizable.
+ *
+ * @param <E> the element type
+ */
+abstract class Lane<E> extends LaneHeadWord {
+  /** A result of {@link #offer}: the element is in. */
+  static final int OK = 0;
+
+  /** A result of {@link #offer}: the lane is full. */
+  static final int FULL = 1;
+
+  /** A result of {@link #offer}: a flag shuts the fast path; take the lock. */
+  static final int BLOCKED_SEND = 2;
+
+  /** A result of {@link #poll}: the lane is empty and open. */
+  static final Object EMPTY = new Marker("EMPTY");
+
+  /** A result of {@link #poll}: the lane is empty, and closed for sends. */
+  static final Object CLOSED_EMPTY = new Marker("CLOSED_EMPTY");
+
+  /** A result of {@link #poll}: a flag shuts the fast path; take the lock. */
+  static final Object BLOCKED = new Marker("BLOCKED");
+
+  /** {@code tail}: no send may claim any more. Set under the channel's lock, never cleared. */
+  static final long CLOSED = 1;
+
+  /** {@code tail}: a waiter is queued; sends must go through the lock, which serves it first. */
+  static final long WAITERS = 2;
+
+  /** {@code head}: a send waits; receives must go through the lock, which refills from it. */
+  static final long SENDERS = 2;
+
+  /** Either word: the fast path is off for good (rendezvous channels, dropping sends). */
+  static final long SLOW = 4;
+
+  static final int SHIFT = 3;
+  static final long ONE = 1L << SHIFT;
+  static final long FLAGS = ONE - 1;
+
+  /**
+   * @param slowSends whether every send must take the lock
+   * @param slowReceives whether every receive must take the lock
+   */
+  Lane(boolean slowSends, boolean slowReceives) {
+    setTailRelaxed(slowSends ? SLOW : 0);
+    setHeadRelaxed(slowReceives ? SLOW : 0);
+  }
+
+  /**
+   * Puts {@code e} in the lane.
+   *
+   * @param locked whether the caller holds the channel's lock (and checked that it is open)
+   * @return {@link #OK}, {@link #FULL}, or {@link #BLOCKED_SEND} (only when not {@code locked})
+   */
+  abstract int offer(E e, boolean locked);
+
+  /**
+   * Takes the oldest element.
+   *
+   * @param locked whether the caller holds the channel's lock
+   * @return the element, {@link #EMPTY}, {@link #CLOSED_EMPTY}, or {@link #BLOCKED} (only when not
+   *     {@code locked})
+   */
+  abstract Object poll(boolean locked);
+
+  /** How many slots the lane holds now; for tests of its footprint. */
+  abstract long slots();
+
+  /** How many elements are in: linearizable, counting sends that claimed and not yet published. */
+  final int size() {
+    while (true) {
+      long h = head();
+      long t = tail();
+      if (head() == h) {
+        long n = (t >>> SHIFT) - (h >>> SHIFT);
+        return (int) Math.min(n, Integer.MAX_VALUE);
+      }
+    }
+  }
+
+  /** Whether the lane is closed and holds nothing, not even a send in progress. */
+  final boolean isClosedAndEmpty() {
+    long h = head();
+    long t = tail();
+    // The tail was read second: if it is closed and at the head's position, the head (which never
+    // passes the tail) was there too when the tail was read.
+    return (t & CLOSED) != 0 && (t >>> SHIFT) == (h >>> SHIFT);
+  }
+
+  final boolean isClosed() {
+    return (tail() & CLOSED) != 0;
+  }
+
+  /** Sets {@code flags} in {@code tail}. */
+  final void setTailFlags(long flags) {
+    for (long t = tail(); (t & flags) != flags; t = tail()) {
+      if (casTail(t, t | flags)) {
+        return;
+      }
+    }
+  }
+
+  /** Sets or clears {@code flag} in {@code tail}, to {@code on}. */
+  final void markTail(long flag, boolean on) {
+    for (long t = tail(); ((t & flag) != 0) != on; t = tail()) {
+      if (casTail(t, on ? t | flag : t & ~flag)) {
+        return;
+      }
+    }
+  }
+
+  /** Sets or clears {@code flag} in {@code head}, to {@code on}. */
+  final void markHead(long flag, boolean on) {
+    for (long h = head(); ((h & flag) != 0) != on; h = head()) {
+      if (casHead(h, on ? h | flag : h & ~flag)) {
+        return;
+      }
+    }
+  }
+
+  /** A result of {@link #poll} that is not an element. */
+  private static final class Marker {
+    private final String name;
+
+    Marker(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+}
+
+// The two words, each padded onto its own cache line (128 bytes: adjacent-line prefetch pairs
+// lines), so that senders and receivers do not invalidate each other's line on every claim.
+
+abstract class LanePadBeforeTail {
+  long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p0a, p0b, p0c, p0d, p0e, p0f;
+}
+
+abstract class LaneTailWord extends LanePadBeforeTail {
+  private static final VarHandle TAIL;
+
+  static {
+    try {
+      TAIL = MethodHandles.lookup().findVarHandle(LaneTailWord.class, "tail", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private volatile long tail;
+
+  final long tail() {
+    return tail; // lv
+  }
+
+  final boolean casTail(long expected, long next) {
+    return TAIL.compareAndSet(this, expected, next);
+  }
+
+  final void setTailRelaxed(long value) {
+    TAIL.set(this, value); // plain: before the lane is published
+  }
+}
+
+abstract class LanePadBetween extends LaneTailWord {
+  long p10, p11, p12, p13, p14, p15, p16, p17, p18, p19, p1a, p1b, p1c, p1d, p1e, p1f;
+}
+
+abstract class LaneHeadWordOnly extends LanePadBetween {
+  private static final VarHandle HEAD;
+
+  static {
+    try {
+      HEAD = MethodHandles.lookup().findVarHandle(LaneHeadWordOnly.class, "head", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private volatile long head;
+
+  final long head() {
+    return head; // lv
+  }
+
+  final boolean casHead(long expected, long next) {
+    return HEAD.compareAndSet(this, expected, next);
+  }
+
+  final void setHeadRelaxed(long value) {
+    HEAD.set(this, value); // plain: before the lane is published
+  }
+}
+
+abstract class LaneHeadWord extends LaneHeadWordOnly {
+  long p20, p21, p22, p23, p24, p25, p26, p27, p28, p29, p2a, p2b, p2c, p2d, p2e, p2f;
+}

@@ -1,0 +1,162 @@
+package dev.sluice.channels.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The lane of an unbounded channel: a linked list of fixed-size chunks, position {@code p} living in
+ * the chunk that starts at {@code p - p % CHUNK}.
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * A slot is {@code null} until its send publishes the element, and {@code null} again once its
+ * receive took it; a position is claimed once, so a slot is never reused. Sends and receives find
+ * their chunk by walking {@code next} links from {@link #tailChunk} or {@link #headChunk}, creating
+ * missing chunks with a {@code cas} on {@code next}. Each reads that hint <em>before</em> it reads the
+ * claim word, which keeps the hint at or before the position it then claims: a hint is only ever moved
+ * to the chunk of a position claimed before it was moved, so before ours.
+ *
+ * <p>Chunks behind both hints are unreachable, so a drained burst is given back to the collector.
+ *
+ * @param <E> the element type
+ */
+final class LinkedLane<E> extends Lane<E> {
+  /** Slots per chunk: a power of two. */
+  static final int CHUNK = 64;
+
+  private static final VarHandle ITEM = MethodHandles.arrayElementVarHandle(Object[].class);
+  private static final VarHandle NEXT;
+  private static final VarHandle HEAD_CHUNK;
+  private static final VarHandle TAIL_CHUNK;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      NEXT = l.findVarHandle(Chunk.class, "next", Chunk.class);
+      HEAD_CHUNK = l.findVarHandle(LinkedLane.class, "headChunk", Chunk.class);
+      TAIL_CHUNK = l.findVarHandle(LinkedLane.class, "tailChunk", Chunk.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private volatile Chunk headChunk;
+  private volatile Chunk tailChunk;
+
+  LinkedLane() {
+    super(false, false);
+    Chunk first = new Chunk(0);
+    headChunk = first;
+    tailChunk = first;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  int offer(E e, boolean locked) {
+    Chunk hint;
+    long t;
+    while (true) {
+      hint = tailChunk; // before the claim word: see the class notes
+      t = tail();
+      if (!locked && (t & FLAGS) != 0) {
+        return BLOCKED_SEND;
+      }
+      if (casTail(t, t + ONE)) { // LP: claimed
+        break;
+      }
+    }
+    long p = t >>> SHIFT;
+    Chunk c = find(hint, p, true);
+    assert c != null;
+    ITEM.setRelease(c.items, (int) (p - c.start), e);
+    if (c != hint) {
+      advance(TAIL_CHUNK, hint, c);
+    }
+    return OK;
+  }
+
+  @Override
+  Object poll(boolean locked) {
+    while (true) {
+      Chunk hint = headChunk; // before the claim word: see the class notes
+      long h = head();
+      if (!locked && (h & FLAGS) != 0) {
+        return BLOCKED;
+      }
+      long p = h >>> SHIFT;
+      Chunk c = find(hint, p, false);
+      Object e = c == null ? null : ITEM.getAcquire(c.items, (int) (p - c.start));
+      if (e != null) {
+        if (casHead(h, h + ONE)) { // LP: claimed
+          ITEM.setOpaque(c.items, (int) (p - c.start), null); // for the collector
+          if (c != hint) {
+            advance(HEAD_CHUNK, hint, c);
+          }
+          return e;
+        }
+      } else {
+        long t = tail();
+        if ((t >>> SHIFT) == p) {
+          return (t & CLOSED) != 0 ? CLOSED_EMPTY : EMPTY; // LP: the tail read
+        }
+        // A send claimed p and is publishing, or another receive took p: look again.
+        Thread.onSpinWait();
+      }
+    }
+  }
+
+  /**
+   * The chunk holding position {@code p}, walking from {@code c}; creates missing chunks if {@code
+   * create}, else returns {@code null} where one is missing.
+   */
+  private static @Nullable Chunk find(Chunk c, long p, boolean create) {
+    while (c.start + CHUNK <= p) {
+      Chunk next = c.next;
+      if (next == null) {
+        if (!create) {
+          return null;
+        }
+        Chunk made = new Chunk(c.start + CHUNK);
+        next = NEXT.compareAndSet(c, null, made) ? made : c.next;
+        assert next != null;
+      }
+      c = next;
+    }
+    return c;
+  }
+
+  /** Moves a hint forward from {@code from} to {@code to}, unless someone moved it further. */
+  private void advance(VarHandle hint, Chunk from, Chunk to) {
+    for (Chunk cur = from; cur.start < to.start; cur = (Chunk) hint.getVolatile(this)) {
+      if (hint.compareAndSet(this, cur, to)) {
+        return;
+      }
+    }
+  }
+
+  @Override
+  long slots() {
+    Chunk c = headChunk;
+    Chunk t = tailChunk;
+    if (t.start < c.start) {
+      c = t;
+    }
+    long slots = 0;
+    for (; c != null; c = c.next) {
+      slots += CHUNK;
+    }
+    return slots;
+  }
+
+  /** {@link #CHUNK} consecutive positions. */
+  static final class Chunk {
+    final long start;
+    final @Nullable Object[] items = new Object[CHUNK];
+    volatile @Nullable Chunk next;
+
+    Chunk(long start) {
+      this.start = start;
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package dev.sluice.channels.internal;
+
+/**
+ * The lane of a rendezvous channel: no slot at all, so every send and receive takes the channel's
+ * lock and meets its counterpart in the waiter queues.
+ *
+ * @param <E> the element type
+ */
+final class NoLane<E> extends Lane<E> {
+  NoLane() {
+    super(true, true);
+  }
+
+  @Override
+  int offer(E e, boolean locked) {
+    return locked ? FULL : BLOCKED_SEND;
+  }
+
+  @Override
+  Object poll(boolean locked) {
+    if (!locked) {
+      return BLOCKED;
+    }
+    return isClosed() ? CLOSED_EMPTY : EMPTY;
+  }
+
+  @Override
+  long slots() {
+    return 0;
+  }
+}
