@@ -41,7 +41,7 @@ class TortureTest {
   private final List<Thread> victims = new CopyOnWriteArrayList<>();
 
   @ParameterizedTest(name = "capacity {0}")
-  @ValueSource(ints = {0, 1, 16, Integer.MAX_VALUE})
+  @ValueSource(ints = {0, 1, 3, 16, Integer.MAX_VALUE})
   void everyFaceAtOnce_losesAndDuplicatesNothing(int capacity) throws Exception {
     for (int i = 0; i < 3; i++) {
       channels.add(Channel.<Long>builder().capacity(capacity).build());

@@ -9,10 +9,13 @@ import org.jspecify.annotations.Nullable;
  * says whose turn it is (Vyukov's bounded MPMC queue, with the claim words of {@link Lane}).
  *
  * <pre>
- *   seq == p          the slot is free for the send at position p
- *   seq == p + 1      it holds the element sent at p, for the receive at p
- *   seq == p + n      the receive at p cleared it: free for the send at p + n
+ *   seq == 2p           the slot is free for the send at position p
+ *   seq == 2p + 1       it holds the element sent at p, for the receive at p
+ *   seq == 2(p + n)     the receive at p cleared it: free for the send at p + n
  * </pre>
+ *
+ * The numbers are doubled so that "holds p" and "free for p + 1" differ when {@code n} is 1 (with
+ * {@code p + 1} and {@code p + n} they are the same number, and a send would overwrite an element).
  *
  * Allocates nothing after construction.
  *
@@ -38,7 +41,7 @@ final class ArrayLane<E> extends Lane<E> {
     this.seqs = new long[capacity];
     this.items = new Object[capacity];
     for (int i = 0; i < capacity; i++) {
-      seqs[i] = i;
+      seqs[i] = 2L * i;
     }
   }
 
@@ -56,13 +59,13 @@ final class ArrayLane<E> extends Lane<E> {
       long p = t >>> SHIFT;
       int i = slot(p);
       long s = (long) SEQ.getAcquire(seqs, i);
-      if (s == p) {
+      if (s == 2 * p) {
         if (casTail(t, t + ONE)) { // LP: claimed
           items[i] = e; // plain: published by the release below
-          SEQ.setRelease(seqs, i, p + 1);
+          SEQ.setRelease(seqs, i, 2 * p + 1);
           return OK;
         }
-      } else if (s < p) {
+      } else if (s < 2 * p) {
         // The slot still holds the element sent at p - n. Full, unless a receive has claimed it
         // and is clearing the slot: then wait for that.
         if ((head() >>> SHIFT) <= p - n) {
@@ -73,7 +76,7 @@ final class ArrayLane<E> extends Lane<E> {
           Thread.onSpinWait();
         }
       }
-      // s > p: another send claimed p; read the tail again.
+      // s > 2p: another send claimed p; read the tail again.
     }
   }
 
@@ -87,15 +90,15 @@ final class ArrayLane<E> extends Lane<E> {
       long p = h >>> SHIFT;
       int i = slot(p);
       long s = (long) SEQ.getAcquire(seqs, i);
-      if (s == p + 1) {
+      if (s == 2 * p + 1) {
         if (casHead(h, h + ONE)) { // LP: claimed
           Object e = items[i];
           items[i] = null;
-          SEQ.setRelease(seqs, i, p + n);
+          SEQ.setRelease(seqs, i, 2 * (p + n));
           assert e != null;
           return e;
         }
-      } else if (s <= p) {
+      } else if (s < 2 * p + 1) {
         // Nothing published at p: empty if the tail is at p too, else a send is publishing.
         long t = tail();
         if ((t >>> SHIFT) == p) {
@@ -103,7 +106,7 @@ final class ArrayLane<E> extends Lane<E> {
         }
         Thread.onSpinWait();
       }
-      // s > p + 1: another receive claimed p; read the head again.
+      // s > 2p + 1: another receive claimed p; read the head again.
     }
   }
 

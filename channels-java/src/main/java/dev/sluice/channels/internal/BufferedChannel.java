@@ -757,6 +757,9 @@ public final class BufferedChannel<E> implements Channel<E> {
     lock.lock();
     try {
       changed = !closed;
+      if (cancel) {
+        lane.markHead(Lane.DRAINING, true); // before CLOSED: see Lane
+      }
       if (changed) {
         closeCause = cause;
         closed = true;

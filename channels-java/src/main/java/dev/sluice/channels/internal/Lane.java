@@ -19,8 +19,13 @@ import java.lang.invoke.VarHandle;
  *
  * <pre>
  *   tail: position | CLOSED (sticky) | WAITERS (a waiter is queued) | SLOW (sticky: no fast sends)
- *   head: position |                   SENDERS (a send waits)       | SLOW (sticky: no fast receives)
+ *   head: position | DRAINING (sticky) | SENDERS (a send waits)     | SLOW (sticky: no fast receives)
  * </pre>
+ *
+ * A cancel (close and discard the buffer, one atomic step to every observer) first sets {@code
+ * DRAINING}, so no receive takes an element past the lock any more, then {@code CLOSED} (its
+ * linearization point), then empties the lane. {@link #size} and {@link #isClosedAndEmpty} read a
+ * lane that is {@code DRAINING} and {@code CLOSED} as empty, even before the last element is out.
  *
  * A fast operation that finds a flag set returns {@link #BLOCKED}, and its caller takes the lock.
  * The lock holder passes {@code locked = true} to claim past {@code WAITERS}, {@code SENDERS} and
@@ -59,6 +64,9 @@ abstract class Lane<E> extends LaneHeadWord {
 
   /** {@code tail}: a waiter is queued; sends must go through the lock, which serves it first. */
   static final long WAITERS = 2;
+
+  /** {@code head}: a cancel is discarding the buffer; receives must go through the lock. Sticky. */
+  static final long DRAINING = 1;
 
   /** {@code head}: a send waits; receives must go through the lock, which refills from it. */
   static final long SENDERS = 2;
@@ -105,6 +113,9 @@ abstract class Lane<E> extends LaneHeadWord {
       long h = head();
       long t = tail();
       if (head() == h) {
+        if ((h & DRAINING) != 0 && (t & CLOSED) != 0) {
+          return 0; // cancelled: whatever is still in is being discarded
+        }
         long n = (t >>> SHIFT) - (h >>> SHIFT);
         return (int) Math.min(n, Integer.MAX_VALUE);
       }
@@ -116,8 +127,8 @@ abstract class Lane<E> extends LaneHeadWord {
     long h = head();
     long t = tail();
     // The tail was read second: if it is closed and at the head's position, the head (which never
-    // passes the tail) was there too when the tail was read.
-    return (t & CLOSED) != 0 && (t >>> SHIFT) == (h >>> SHIFT);
+    // passes the tail) was there too when the tail was read. A cancel set DRAINING before CLOSED.
+    return (t & CLOSED) != 0 && ((h & DRAINING) != 0 || (t >>> SHIFT) == (h >>> SHIFT));
   }
 
   final boolean isClosed() {
