@@ -51,7 +51,7 @@ final class ArrayLane<E> extends Lane<E> {
 
   @Override
   int offer(E e, boolean locked) {
-    while (true) {
+    for (int waits = 0; ; ) {
       long t = tail();
       if (!locked && (t & FLAGS) != 0) {
         return BLOCKED_SEND;
@@ -73,7 +73,7 @@ final class ArrayLane<E> extends Lane<E> {
             return FULL; // LP: the head read; the tail was at p throughout
           }
         } else {
-          Thread.onSpinWait();
+          waits = backOff(waits);
         }
       }
       // s > 2p: another send claimed p; read the tail again.
@@ -82,7 +82,7 @@ final class ArrayLane<E> extends Lane<E> {
 
   @Override
   Object poll(boolean locked) {
-    while (true) {
+    for (int waits = 0; ; ) {
       long h = head();
       if (!locked && (h & FLAGS) != 0) {
         return BLOCKED;
@@ -104,7 +104,7 @@ final class ArrayLane<E> extends Lane<E> {
         if ((t >>> SHIFT) == p) {
           return (t & CLOSED) != 0 ? CLOSED_EMPTY : EMPTY; // LP: the tail read
         }
-        Thread.onSpinWait();
+        waits = backOff(waits);
       }
       // s > 2p + 1: another receive claimed p; read the head again.
     }

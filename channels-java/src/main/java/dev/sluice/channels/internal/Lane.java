@@ -107,6 +107,24 @@ abstract class Lane<E> extends LaneHeadWord {
   /** How many slots the lane holds now; for tests of its footprint. */
   abstract long slots();
 
+  /**
+   * How many {@code onSpinWait}s a claim makes while another thread finishes its half of a place
+   * (publishing, or clearing) before it yields its CPU instead: the system property {@code
+   * sluice.laneSpins}, 64 by default. With more threads than CPUs, the thread being waited for may
+   * have been descheduled in that window, and spinning would only keep it off the CPU longer.
+   */
+  private static final int LANE_SPINS = Integer.getInteger("sluice.laneSpins", 64);
+
+  /** Waits a little for another thread's publish or clear; returns the new count of waits. */
+  static int backOff(int waits) {
+    if (waits < LANE_SPINS) {
+      Thread.onSpinWait();
+    } else {
+      Thread.yield();
+    }
+    return waits + 1;
+  }
+
   /** How many elements are in: linearizable, counting sends that claimed and not yet published. */
   final int size() {
     while (true) {

@@ -78,7 +78,7 @@ final class LinkedLane<E> extends Lane<E> {
 
   @Override
   Object poll(boolean locked) {
-    while (true) {
+    for (int waits = 0; ; ) {
       Chunk hint = headChunk; // before the claim word: see the class notes
       long h = head();
       if (!locked && (h & FLAGS) != 0) {
@@ -101,7 +101,7 @@ final class LinkedLane<E> extends Lane<E> {
           return (t & CLOSED) != 0 ? CLOSED_EMPTY : EMPTY; // LP: the tail read
         }
         // A send claimed p and is publishing, or another receive took p: look again.
-        Thread.onSpinWait();
+        waits = backOff(waits);
       }
     }
   }
