@@ -6,13 +6,23 @@ its score, its error (99.9% confidence, as JMH prints it), bytes allocated per o
 used -prof gc, and its ratio to the best peer that is not Sluice. Usage:
 
     python3 bench/tools/jmh_table.py bench/results/RUN.json > table.md
+
+With --bars it prints instead the two tables of issue 2's bars: Sluice's blocking face on platform
+threads against the best of the JDK queues and jox, and on virtual threads against the best of jox
+and ArrayBlockingQueue on virtual threads, for every throughput setting:
+
+    python3 bench/tools/jmh_table.py --bars bench/results/RUN.json
 """
 import json
 import sys
 from collections import defaultdict
 
 
-def main(path):
+PLATFORM_PEERS = ("ABQ", "LBQ", "LTQ", "SQ", "JOX")
+VIRTUAL_PEERS = ("ABQ_VT", "JOX_VT")
+
+
+def load(path):
     with open(path) as f:
         runs = json.load(f)
     groups = defaultdict(list)
@@ -24,7 +34,41 @@ def main(path):
         alloc = run.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score")
         metric = run["primaryMetric"]
         groups[key].append((impl, metric["score"], metric["scoreError"], alloc))
+    return groups
 
+
+def bar_for(capacity, virtual):
+    if virtual:
+        return 1.5
+    return 5.0 if capacity in ("0", "1", "16") else 1.0
+
+
+def bars(path):
+    groups = load(path)
+    for virtual, ours, peer_names in ((False, "SLUICE", PLATFORM_PEERS), (True, "SLUICE_VT", VIRTUAL_PEERS)):
+        print(f"\n{'Virtual' if virtual else 'Platform'} threads: {ours} against the best of "
+              f"{', '.join(peer_names)} (elements/us)\n")
+        print("| capacity | shape | Sluice | best peer | ratio | bar | met? |")
+        print("|---|---|---:|---:|---:|---|---|")
+        for (name, params, unit, mode), rows in groups.items():
+            if not name.startswith("Throughput"):
+                continue
+            p = dict(params)
+            capacity = p.get("capacity", "0" if "Rendezvous" in name else "unbounded")
+            mine = [r for r in rows if r[0] == ours]
+            peers = [r for r in rows if r[0] in peer_names]
+            if not mine or not peers:
+                continue
+            m, best = mine[0], max(peers, key=lambda r: r[1])
+            ratio = m[1] / best[1]
+            bar = bar_for(capacity, virtual)
+            met = "yes" if ratio >= bar else "no"
+            print(f"| {capacity} | {p.get('shape', '-')} | {m[1]:.2f} ± {m[2]:.2f} | "
+                  f"{best[0]} {best[1]:.2f} ± {best[2]:.2f} | {ratio:.2f}x | {bar:g}x | {met} |")
+
+
+def main(path):
+    groups = load(path)
     for (name, params, unit, mode), rows in groups.items():
         higher_is_better = mode == "thrpt"
         peers = [r for r in rows if not r[0].startswith("SLUICE")]
@@ -45,4 +89,7 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--bars":
+        bars(sys.argv[2])
+    else:
+        main(sys.argv[1])

@@ -31,8 +31,8 @@ final class ArrayLane<E> extends Lane<E> {
   private final long[] seqs;
   private final @Nullable Object[] items;
 
-  ArrayLane(int capacity, boolean slowSends) {
-    super(slowSends, false);
+  ArrayLane(int capacity, boolean slowSends, boolean slowReceives) {
+    super(slowSends, slowReceives);
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity " + capacity);
     }

@@ -94,6 +94,12 @@ public final class BufferedChannel<E> implements Channel<E> {
    */
   private static final int POLLS = Integer.getInteger("sluice.pollSpins", 256);
 
+  /**
+   * The largest capacity whose lane is one array allocated up front ({@link ArrayLane}, about 12
+   * bytes per slot); larger bounded channels get chunks allocated as they fill ({@link LinkedLane}).
+   */
+  static final int ARRAY_LANE_MAX = 1 << 14;
+
   /** The order in which a select locks channels. */
   final long id = IDS.incrementAndGet();
 
@@ -140,13 +146,18 @@ public final class BufferedChannel<E> implements Channel<E> {
     this.lock = new ChannelLock(capacity);
     this.overflow = capacity == Integer.MAX_VALUE ? BufferOverflow.SUSPEND : overflow;
     this.onUndelivered = onUndelivered;
+    // A dropping send must look at the lane and change it atomically, so it takes the lock; and a
+    // DROP_OLDEST send both takes and puts, which receives must not see half done.
+    boolean slowSends = this.overflow != BufferOverflow.SUSPEND;
+    boolean slowReceives = this.overflow == BufferOverflow.DROP_OLDEST;
     if (capacity == 0) {
       this.lane = new NoLane<>();
     } else if (capacity == Integer.MAX_VALUE) {
-      this.lane = new LinkedLane<>();
+      this.lane = new LinkedLane<>(Long.MAX_VALUE, false, false);
+    } else if (capacity <= ARRAY_LANE_MAX) {
+      this.lane = new ArrayLane<>(capacity, slowSends, slowReceives);
     } else {
-      // A dropping send must look at the lane and change it atomically: it takes the lock.
-      this.lane = new ArrayLane<>(capacity, this.overflow != BufferOverflow.SUSPEND);
+      this.lane = new LinkedLane<>(capacity, slowSends, slowReceives);
     }
   }
 
@@ -180,8 +191,8 @@ public final class BufferedChannel<E> implements Channel<E> {
           dropped = e; // LP: sent, and dropped at once
           return SENT;
         case DROP_OLDEST:
-          // No send claims past the lock here (the lane is SLOW for sends), so once this poll has
-          // made room, or found that a receive made it, the offer above succeeds.
+          // Nothing claims past the lock here (the lane is SLOW both ways), so this poll makes
+          // room and the offer above then succeeds.
           Object oldest = lane.poll(true);
           if (isElement(oldest)) {
             assert dropped == null;
@@ -726,7 +737,16 @@ public final class BufferedChannel<E> implements Channel<E> {
 
   @Override
   public int size() {
-    return lane.size();
+    if (overflow != BufferOverflow.DROP_OLDEST) {
+      return lane.size();
+    }
+    // A DROP_OLDEST send takes, then puts, under the lock: count only between two of them.
+    lock.lock();
+    try {
+      return lane.size();
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
@@ -768,8 +788,7 @@ public final class BufferedChannel<E> implements Channel<E> {
         failed = claimAllClosed(receivers, failed);
       }
       if (cancel) {
-        // Receives may still take elements from the fast path meanwhile; each element goes to
-        // exactly one of them or to this list.
+        // DRAINING keeps receives off the fast path; those that claimed before it keep theirs.
         for (Object x; isElement(x = lane.poll(true)); ) {
           if (discarded == null) {
             discarded = new ArrayList<>();

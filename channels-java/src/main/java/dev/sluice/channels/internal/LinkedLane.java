@@ -5,8 +5,8 @@ import java.lang.invoke.VarHandle;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The lane of an unbounded channel: a linked list of fixed-size chunks, position {@code p} living in
- * the chunk that starts at {@code p - p % CHUNK}.
+ * The lane of an unbounded channel, or of a bounded one too large to allocate up front: a linked list
+ * of fixed-size chunks, position {@code p} living in the chunk that starts at {@code p - p % CHUNK}.
  *
  * <h2>Implementation notes</h2>
  *
@@ -16,6 +16,12 @@ import org.jspecify.annotations.Nullable;
  * missing chunks with a {@code cas} on {@code next}. Each reads that hint <em>before</em> it reads the
  * claim word, which keeps the hint at or before the position it then claims: a hint is only ever moved
  * to the chunk of a position claimed before it was moved, so before ours.
+ *
+ * <p>A send makes sure its chunk exists before it claims, so that an {@link OutOfMemoryError} leaves
+ * nothing claimed and unpublished (receives would wait for that position forever).
+ *
+ * <p>With a {@link #bound}, a send reports full when {@code bound} positions separate the tail from
+ * the head, read as {@link ArrayLane} reads its sequence numbers: the head, then the tail again.
  *
  * <p>Chunks behind both hints are unreachable, so a drained burst is given back to the collector.
  *
@@ -44,17 +50,26 @@ final class LinkedLane<E> extends Lane<E> {
   private volatile Chunk headChunk;
   private volatile Chunk tailChunk;
 
-  LinkedLane() {
-    super(false, false);
+  /** The most elements the lane holds, or {@link Long#MAX_VALUE}. */
+  private final long bound;
+
+  /**
+   * @param bound the capacity, or {@link Long#MAX_VALUE} for none
+   * @param slowSends whether every send must take the lock
+   * @param slowReceives whether every receive must take the lock
+   */
+  LinkedLane(long bound, boolean slowSends, boolean slowReceives) {
+    super(slowSends, slowReceives);
+    this.bound = bound;
     Chunk first = new Chunk(0);
     headChunk = first;
     tailChunk = first;
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   int offer(E e, boolean locked) {
     Chunk hint;
+    Chunk c;
     long t;
     while (true) {
       hint = tailChunk; // before the claim word: see the class notes
@@ -62,13 +77,20 @@ final class LinkedLane<E> extends Lane<E> {
       if (!locked && (t & FLAGS) != 0) {
         return BLOCKED_SEND;
       }
+      long p = t >>> SHIFT;
+      if (bound != Long.MAX_VALUE && p - (head() >>> SHIFT) >= bound) {
+        if (tail() == t) {
+          return FULL; // LP: the head read; the tail was at p throughout
+        }
+        continue;
+      }
+      c = find(hint, p, true); // before the claim: see the class notes
+      assert c != null;
       if (casTail(t, t + ONE)) { // LP: claimed
         break;
       }
     }
     long p = t >>> SHIFT;
-    Chunk c = find(hint, p, true);
-    assert c != null;
     ITEM.setRelease(c.items, (int) (p - c.start), e);
     if (c != hint) {
       advance(TAIL_CHUNK, hint, c);

@@ -1,5 +1,6 @@
 package dev.sluice.channels.lincheck;
 
+import dev.sluice.channels.BufferOverflow;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Objects;
@@ -28,6 +29,7 @@ public abstract class ChannelSpec {
   static final String CANCELLED = "cancelled";
 
   private final int capacity;
+  private final BufferOverflow overflow;
   private final ArrayDeque<Integer> buffer = new ArrayDeque<>();
 
   /** Null while open; {@link #CLOSED} or {@link #CANCELLED} after the first close or cancel. */
@@ -39,7 +41,18 @@ public abstract class ChannelSpec {
    * @param capacity 0, a bound, or {@link Integer#MAX_VALUE}
    */
   protected ChannelSpec(int capacity) {
+    this(capacity, BufferOverflow.SUSPEND);
+  }
+
+  /**
+   * Makes an open, empty channel model whose full buffer drops an element.
+   *
+   * @param capacity 1 or more
+   * @param overflow what a send to a full buffer does
+   */
+  protected ChannelSpec(int capacity, BufferOverflow overflow) {
     this.capacity = capacity;
+    this.overflow = overflow;
   }
 
   public String trySend(int element) {
@@ -50,7 +63,16 @@ public abstract class ChannelSpec {
       buffer.addLast(element);
       return "true";
     }
-    return "false";
+    switch (overflow) {
+      case DROP_OLDEST:
+        buffer.pollFirst();
+        buffer.addLast(element);
+        return "true";
+      case DROP_LATEST:
+        return "true";
+      default:
+        return "false";
+    }
   }
 
   public Object tryReceive() {
@@ -98,13 +120,14 @@ public abstract class ChannelSpec {
     }
     ChannelSpec that = (ChannelSpec) o;
     return capacity == that.capacity
+        && overflow == that.overflow
         && Objects.equals(closedBy, that.closedBy)
         && new ArrayList<>(buffer).equals(new ArrayList<>(that.buffer));
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(capacity, closedBy, new ArrayList<>(buffer));
+    return Objects.hash(capacity, overflow, closedBy, new ArrayList<>(buffer));
   }
 
   @Override
