@@ -251,6 +251,9 @@ public final class BufferedChannel<E> implements Channel<E> {
    * the look at the lane whose failure makes the operation wait.
    */
   void beginWait(boolean send) {
+    if (capacity == 0) {
+      return; // no lane, no fast path to shut: SLOW sends every operation to the lock
+    }
     lane.setTailFlags(Lane.WAITERS);
     if (send) {
       lane.markHead(Lane.SENDERS, true);
@@ -259,6 +262,9 @@ public final class BufferedChannel<E> implements Channel<E> {
 
   /** Makes the lane's flags match the queues again. Under the lock, before unlocking. */
   void settle() {
+    if (capacity == 0) {
+      return;
+    }
     boolean sendersWait = !senders.isEmpty();
     lane.markTail(Lane.WAITERS, sendersWait || !receivers.isEmpty());
     lane.markHead(Lane.SENDERS, sendersWait);
