@@ -251,23 +251,13 @@ public final class BufferedChannel<E> implements Channel<E> {
    * the look at the lane whose failure makes the operation wait.
    */
   void beginWait(boolean send) {
-    if (capacity == 0) {
-      return; // no lane, no fast path to shut: SLOW sends every operation to the lock
-    }
-    lane.setTailFlags(Lane.WAITERS);
-    if (send) {
-      lane.markHead(Lane.SENDERS, true);
-    }
+    lane.shutForWait(send);
   }
 
   /** Makes the lane's flags match the queues again. Under the lock, before unlocking. */
   void settle() {
-    if (capacity == 0) {
-      return;
-    }
     boolean sendersWait = !senders.isEmpty();
-    lane.markTail(Lane.WAITERS, sendersWait || !receivers.isEmpty());
-    lane.markHead(Lane.SENDERS, sendersWait);
+    lane.matchQueues(sendersWait || !receivers.isEmpty(), sendersWait);
   }
 
   static boolean isElement(Object polled) {

@@ -153,6 +153,28 @@ abstract class Lane<E> extends LaneHeadWord {
     return (tail() & CLOSED) != 0;
   }
 
+  /**
+   * Shuts the fast path for an operation about to wait: sets {@link #WAITERS}, and for a send {@link
+   * #SENDERS}. Under the channel's lock.
+   */
+  void shutForWait(boolean send) {
+    setTailFlags(WAITERS);
+    if (send) {
+      markHead(SENDERS, true);
+    }
+  }
+
+  /**
+   * Sets {@link #WAITERS} and {@link #SENDERS} to match the waiter queues. Under the channel's lock.
+   *
+   * @param anyWaiters whether either queue holds a waiter
+   * @param sendersWait whether the senders' queue does
+   */
+  void matchQueues(boolean anyWaiters, boolean sendersWait) {
+    markTail(WAITERS, anyWaiters);
+    markHead(SENDERS, sendersWait);
+  }
+
   /** Sets {@code flags} in {@code tail}. */
   final void setTailFlags(long flags) {
     for (long t = tail(); (t & flags) != flags; t = tail()) {

@@ -24,6 +24,14 @@ final class NoLane<E> extends Lane<E> {
     return isClosed() ? CLOSED_EMPTY : EMPTY;
   }
 
+  /** Nothing to shut: {@code SLOW} already sends every operation to the lock. */
+  @Override
+  void shutForWait(boolean send) {}
+
+  /** Nothing to match: no operation reads the flags past {@code SLOW}. */
+  @Override
+  void matchQueues(boolean anyWaiters, boolean sendersWait) {}
+
   @Override
   long slots() {
     return 0;
