@@ -5,6 +5,7 @@ import dev.sluice.channels.Channel;
 import dev.sluice.channels.ChannelClosedException;
 import dev.sluice.channels.SelectClause;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -35,14 +36,16 @@ import org.jspecify.annotations.Nullable;
  *              lock-free by the fast path; the lock holder uses it too, past the flags
  *   senders    waiters of sends that found the lane full (never with a dropping policy); lock
  *   receivers  waiters of receives that found the lane empty; lock
+ *   front      elements given back by receives that were cancelled after an element was handed
+ *              to them ({@link #giveBack}); received before the lane's. Usually empty; lock
  *   closed     set once by close/cancel under the lock, just before the lane's CLOSED flag
  *
  * Flags in the lane's claim words, set and cleared under the lock (see Lane):
  *   WAITERS  (tail)  set while either queue is non-empty: every send takes the lock
- *   SENDERS  (head)  set while senders is non-empty: every receive takes the lock
+ *   SENDERS  (head)  set while senders or front is non-empty: every receive takes the lock
  *
  * Invariants, whenever the lock is free (counting only waiters that are still waiting):
- *   receivers non-empty  implies  lane empty, and no sender waits
+ *   receivers non-empty  implies  lane and front empty, and no sender waits
  *   senders non-empty    implies  lane full
  *   closed               implies  no waiter at all
  * </pre>
@@ -74,11 +77,20 @@ import org.jspecify.annotations.Nullable;
 public final class BufferedChannel<E> implements Channel<E> {
   private static final AtomicLong IDS = new AtomicLong();
 
-  /** Outcomes of {@link #sendLocked}. */
-  static final int SENT = 0;
+  /** An outcome of a send: the channel took the element. */
+  public static final int SENT = 0;
 
-  static final int FULL = 1;
-  static final int CLOSED = 2;
+  /** An outcome of a send that may not wait: the channel is full. */
+  public static final int FULL = 1;
+
+  /** An outcome of a send or receive: the channel is closed (for a receive: closed and drained). */
+  public static final int CLOSED = 2;
+
+  /** An outcome of {@link #sendOrEnqueue} and {@link #receiveOrEnqueue}: the waiter is queued. */
+  public static final int QUEUED = 3;
+
+  /** An outcome of {@link #receiveOrEnqueue}: the waiter holds an element, and was not queued. */
+  public static final int RECEIVED = 4;
 
   /**
    * How many times a blocking send or receive retries the fast path, spinning, when it found the lane
@@ -114,6 +126,25 @@ public final class BufferedChannel<E> implements Channel<E> {
   // Guarded by lock.
   private final WaiterQueue<E> senders = new WaiterQueue<>();
   private final WaiterQueue<E> receivers = new WaiterQueue<>();
+  /** Elements given back, oldest first; made on the first give-back. */
+  private @Nullable ArrayDeque<E> front;
+
+  /**
+   * How many elements {@link #front} holds: written under the lock, read without it by {@link
+   * #size()} and {@link #isClosedForReceive()}.
+   */
+  private volatile int returned;
+
+  /** Whether the channel was cancelled (not just closed): give-backs then go to the handler. */
+  private boolean cancelled;
+
+  /**
+   * The close handler ({@link #invokeOnClose}): null, a handler to run on close, or {@link
+   * #HANDLER_RAN} once it ran (or was registered on a closed channel).
+   */
+  private @Nullable Object closeHandler;
+
+  private static final Object HANDLER_RAN = new Object();
   /** Written under the lock before {@link #closed}; read without the lock by {@link #closeCause()}. */
   private @Nullable Throwable closeCause;
 
@@ -212,6 +243,11 @@ public final class BufferedChannel<E> implements Channel<E> {
    *     is none now; the caller tells empty from closed by {@link #closed}
    */
   @Nullable E receiveLocked() {
+    ArrayDeque<E> given = front;
+    if (given != null && !given.isEmpty()) {
+      returned--;
+      return given.pollFirst(); // LP: a given-back element, ahead of the lane's
+    }
     Object x = lane.poll(true); // LP: when the lane had an element
     if (isElement(x)) {
       if (!senders.isEmpty()) {
@@ -257,7 +293,7 @@ public final class BufferedChannel<E> implements Channel<E> {
   /** Makes the lane's flags match the queues again. Under the lock, before unlocking. */
   void settle() {
     boolean sendersWait = !senders.isEmpty();
-    lane.matchQueues(sendersWait || !receivers.isEmpty(), sendersWait);
+    lane.matchQueues(sendersWait || !receivers.isEmpty(), sendersWait || returned != 0);
   }
 
   static boolean isElement(Object polled) {
@@ -457,23 +493,7 @@ public final class BufferedChannel<E> implements Channel<E> {
   @Override
   public boolean trySend(E element) {
     Objects.requireNonNull(element, "element");
-    int fast = lane.offer(element, false);
-    if (fast != Lane.BLOCKED_SEND) {
-      return fast == Lane.OK; // FULL with no flag set: nobody waits, the lane is just full
-    }
-    int outcome;
-    Waiter<E> resume;
-    E drop;
-    lock.lock();
-    try {
-      outcome = sendLocked(element);
-      resume = takeResume();
-      drop = takeDropped();
-      settle();
-    } finally {
-      lock.unlock();
-    }
-    afterUnlock(resume, drop);
+    int outcome = trySendOutcome(element);
     if (outcome == CLOSED) {
       throw closedForSend();
     }
@@ -486,35 +506,15 @@ public final class BufferedChannel<E> implements Channel<E> {
     if (lane.offer(element, false) == Lane.OK) {
       return CompletableFuture.completedFuture(null);
     }
-    FutureWaiter<E, Void> w = null;
-    int outcome;
-    Waiter<E> resume;
-    E drop;
-    lock.lock();
-    try {
-      outcome = sendLocked(element);
-      if (outcome == FULL) {
-        beginWait(true);
-        outcome = sendLocked(element);
-        if (outcome == FULL) {
-          w = new FutureWaiter<>(this, element, true);
-          senders.addLast(w);
-        }
-      }
-      resume = takeResume();
-      drop = takeDropped();
-      settle();
-    } finally {
-      lock.unlock();
+    FutureWaiter<E, Void> w = new FutureWaiter<>(this, element, true);
+    switch (sendOrEnqueue(w)) {
+      case CLOSED:
+        return CompletableFuture.failedFuture(closedForSend());
+      case QUEUED:
+        return w.future;
+      default:
+        return CompletableFuture.completedFuture(null);
     }
-    afterUnlock(resume, drop);
-    if (outcome == CLOSED) {
-      return CompletableFuture.failedFuture(closedForSend());
-    }
-    if (w != null) {
-      return w.future;
-    }
-    return CompletableFuture.completedFuture(null);
   }
 
   @Override
@@ -636,33 +636,9 @@ public final class BufferedChannel<E> implements Channel<E> {
 
   @Override
   public @Nullable E tryReceive() {
-    Object fast = lane.poll(false);
-    if (isElement(fast)) {
-      return cast(fast);
-    }
-    if (fast == Lane.EMPTY) {
-      return null; // no flag set: no send waits, the lane is just empty
-    }
-    if (fast == Lane.CLOSED_EMPTY) {
-      throw closedForReceive();
-    }
-    E e;
-    boolean isClosed;
-    Waiter<E> resume;
-    lock.lock();
-    try {
-      e = receiveLocked();
-      resume = takeResume();
-      isClosed = closed;
-      settle();
-    } finally {
-      lock.unlock();
-    }
-    if (resume != null) {
-      resume.resume();
-    }
-    if (e == null && isClosed) {
-      throw closedForReceive();
+    E e = pollOrNull();
+    if (e == null && isClosedForReceive()) {
+      throw closedForReceive(); // LP: here, for the empty answer turned closed
     }
     return e;
   }
@@ -676,38 +652,17 @@ public final class BufferedChannel<E> implements Channel<E> {
     if (fast == Lane.CLOSED_EMPTY) {
       return CompletableFuture.failedFuture(closedForReceive());
     }
-    FutureWaiter<E, E> w = null;
-    E e;
-    boolean isClosed;
-    Waiter<E> resume;
-    lock.lock();
-    try {
-      e = receiveLocked();
-      if (e == null && !closed) {
-        beginWait(false);
-        e = receiveLocked();
-        if (e == null && !closed) {
-          w = new FutureWaiter<>(this, null, false);
-          receivers.addLast(w);
-        }
-      }
-      isClosed = e == null && closed;
-      resume = takeResume();
-      settle();
-    } finally {
-      lock.unlock();
+    FutureWaiter<E, E> w = new FutureWaiter<>(this, null, false);
+    switch (receiveOrEnqueue(w)) {
+      case CLOSED:
+        return CompletableFuture.failedFuture(closedForReceive());
+      case QUEUED:
+        return w.future;
+      default:
+        E e = w.item;
+        assert e != null;
+        return CompletableFuture.completedFuture(e);
     }
-    if (resume != null) {
-      resume.resume();
-    }
-    if (e != null) {
-      return CompletableFuture.completedFuture(e);
-    }
-    if (isClosed) {
-      return CompletableFuture.failedFuture(closedForReceive());
-    }
-    assert w != null;
-    return w.future;
   }
 
   @Override
@@ -723,7 +678,7 @@ public final class BufferedChannel<E> implements Channel<E> {
 
   @Override
   public boolean isClosedForReceive() {
-    return lane.isClosedAndEmpty();
+    return lane.isClosedAndEmpty() && returned == 0; // lv of returned: after the lane's words
   }
 
   @Override
@@ -733,13 +688,14 @@ public final class BufferedChannel<E> implements Channel<E> {
 
   @Override
   public int size() {
-    if (overflow != BufferOverflow.DROP_OLDEST) {
+    if (overflow != BufferOverflow.DROP_OLDEST && returned == 0) {
       return lane.size();
     }
-    // A DROP_OLDEST send takes, then puts, under the lock: count only between two of them.
+    // A DROP_OLDEST send takes, then puts, under the lock, and a give-back changes two counts:
+    // count only between two such changes.
     lock.lock();
     try {
-      return lane.size();
+      return (int) Math.min((long) lane.size() + returned, Integer.MAX_VALUE);
     } finally {
       lock.unlock();
     }
@@ -764,16 +720,277 @@ public final class BufferedChannel<E> implements Channel<E> {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // For other faces (dev.sluice.coroutines): the operations with outcomes instead of exceptions, and
+  // with the caller's own waiter.
+
+  /**
+   * Sends {@code element} if that can happen without waiting, reporting a closed channel as an
+   * outcome instead of an exception.
+   *
+   * @param element the element
+   * @return {@link #SENT}, {@link #FULL} or {@link #CLOSED}
+   */
+  public int trySendOutcome(E element) {
+    int fast = lane.offer(element, false);
+    if (fast != Lane.BLOCKED_SEND) {
+      return fast == Lane.OK ? SENT : FULL; // FULL with no flag set: nobody waits, it is just full
+    }
+    int outcome;
+    Waiter<E> resume;
+    E drop;
+    lock.lock();
+    try {
+      outcome = sendLocked(element);
+      resume = takeResume();
+      drop = takeDropped();
+      settle();
+    } finally {
+      lock.unlock();
+    }
+    afterUnlock(resume, drop);
+    return outcome;
+  }
+
+  /**
+   * Sends the element of {@code w} ({@link Waiter#item()}) at once if the channel can take it, or
+   * queues {@code w} to wait for room. The lane's fast path should have been tried first: this takes
+   * the lock.
+   *
+   * <p>After {@link #QUEUED} the waiter belongs to the channel until it is claimed ({@link
+   * Waiter#resume()} is then called once, with no lock held) or withdrawn by its owner. After {@link
+   * #SENT} or {@link #CLOSED} the waiter was not queued and will never be resumed.
+   *
+   * @param w a new waiter of a send, not queued anywhere
+   * @return {@link #SENT}, {@link #CLOSED} or {@link #QUEUED}
+   */
+  public int sendOrEnqueue(Waiter<E> w) {
+    E element = w.item;
+    Objects.requireNonNull(element, "a send waiter needs its element");
+    int outcome;
+    Waiter<E> resume;
+    E drop;
+    lock.lock();
+    try {
+      outcome = sendLocked(element);
+      if (outcome == FULL) {
+        beginWait(true);
+        outcome = sendLocked(element); // now a FULL lane stays full until this waiter is served
+        if (outcome == FULL) {
+          senders.addLast(w);
+          outcome = QUEUED;
+        }
+      }
+      resume = takeResume();
+      drop = takeDropped();
+      settle();
+    } finally {
+      lock.unlock();
+    }
+    afterUnlock(resume, drop);
+    return outcome;
+  }
+
+  /**
+   * Receives into {@code w} at once if an element is there, or queues {@code w} to wait for one. The
+   * lane's fast path should have been tried first: this takes the lock.
+   *
+   * <p>After {@link #RECEIVED} the element is in {@code w} ({@link Waiter#item()}), which was not
+   * queued. After {@link #QUEUED} the waiter belongs to the channel until it is claimed or withdrawn,
+   * as in {@link #sendOrEnqueue}.
+   *
+   * @param w a new waiter of a receive, not queued anywhere
+   * @return {@link #RECEIVED}, {@link #CLOSED} (closed and drained) or {@link #QUEUED}
+   */
+  public int receiveOrEnqueue(Waiter<E> w) {
+    E e;
+    int outcome;
+    Waiter<E> resume;
+    lock.lock();
+    try {
+      e = receiveLocked();
+      if (e == null && !closed) {
+        beginWait(false);
+        e = receiveLocked(); // now an empty lane stays empty until this waiter is served
+      }
+      if (e != null) {
+        w.item = e;
+        outcome = RECEIVED;
+      } else if (closed) {
+        outcome = CLOSED;
+      } else {
+        receivers.addLast(w);
+        outcome = QUEUED;
+      }
+      resume = takeResume();
+      settle();
+    } finally {
+      lock.unlock();
+    }
+    if (resume != null) {
+      resume.resume();
+    }
+    return outcome;
+  }
+
+  /**
+   * Takes the oldest element if there is one now, without waiting and without throwing.
+   *
+   * @return the element, or {@code null} when there is none now: empty, or closed and drained (tell
+   *     them apart with {@link #isClosedForReceive()}, which is closed from then on)
+   */
+  public @Nullable E pollOrNull() {
+    Object fast = lane.poll(false);
+    if (isElement(fast)) {
+      return cast(fast);
+    }
+    if (fast != Lane.BLOCKED) {
+      return null; // EMPTY: no flag set, the lane is just empty; or CLOSED_EMPTY
+    }
+    E e;
+    Waiter<E> resume;
+    lock.lock();
+    try {
+      e = receiveLocked();
+      resume = takeResume();
+      settle();
+    } finally {
+      lock.unlock();
+    }
+    if (resume != null) {
+      resume.resume();
+    }
+    return e;
+  }
+
+  /**
+   * Gives back an element that a receive was handed but could not deliver (its coroutine was
+   * cancelled just then): the element goes to the oldest waiting receive, or else to the head of
+   * the buffer, ahead of everything buffered, even if that makes the buffer hold one more than its
+   * capacity for a while. On a cancelled channel it goes to {@code onUndeliveredElement} instead. A
+   * closed channel still takes it: its receivers drain it like any other buffered element.
+   *
+   * @param e the element
+   */
+  public void giveBack(E e) {
+    Objects.requireNonNull(e, "element");
+    Waiter<E> resume = null;
+    E drop = null;
+    lock.lock();
+    try {
+      if (cancelled) {
+        drop = e;
+      } else {
+        for (Waiter<E> r; resume == null && (r = receivers.pollFirst()) != null; ) {
+          r.item = e;
+          if (r.tryClaim()) { // LP: handed on to a waiting receive
+            resume = r;
+          }
+        }
+        if (resume == null) {
+          ArrayDeque<E> given = front;
+          if (given == null) {
+            given = front = new ArrayDeque<>();
+          }
+          given.addFirst(e); // LP: back at the head
+          returned++;
+        }
+      }
+      settle();
+    } finally {
+      lock.unlock();
+    }
+    afterUnlock(resume, drop);
+  }
+
+  /**
+   * Registers the handler that runs once when the channel is closed or cancelled, with the close
+   * cause (or {@code null}); at once, in this thread, if the channel is closed already. It runs in
+   * the closing thread after the close took effect, with no lock held; what it throws goes to that
+   * thread's uncaught-exception handler.
+   *
+   * @param handler the handler
+   * @throws IllegalStateException if a handler was registered before (whether or not it ran)
+   */
+  public void invokeOnClose(Consumer<? super @Nullable Throwable> handler) {
+    Objects.requireNonNull(handler, "handler");
+    boolean runNow;
+    lock.lock();
+    try {
+      if (closeHandler == HANDLER_RAN) {
+        throw new IllegalStateException("another close handler was registered and has run");
+      }
+      if (closeHandler != null) {
+        throw new IllegalStateException("another close handler is already registered");
+      }
+      runNow = closed;
+      closeHandler = runNow ? HANDLER_RAN : handler;
+    } finally {
+      lock.unlock();
+    }
+    if (runNow) {
+      runCloseHandler(handler, closeCause());
+    }
+  }
+
+  @SuppressWarnings("unchecked") // only Consumer<? super Throwable>s are stored
+  private static void runCloseHandler(Object handler, @Nullable Throwable cause) {
+    try {
+      ((Consumer<? super @Nullable Throwable>) handler).accept(cause);
+    } catch (Throwable failure) {
+      reportUncaught(failure);
+    }
+  }
+
+  /**
+   * Cancels the channel with {@code cause} as its close cause: {@link #cancel()} with a cause of the
+   * caller's choosing.
+   *
+   * @param cause the cause that failing receives and sends carry
+   */
+  public void cancel(Throwable cause) {
+    Objects.requireNonNull(cause, "cause");
+    closeOrCancel(cause, true);
+  }
+
+  /**
+   * The cause the channel was closed with, or {@code null} for a plain {@code close()}. Only
+   * meaningful once the channel is seen closed.
+   *
+   * @return the close cause, or {@code null}
+   * @throws AssertionError (with assertions on) if the channel is open
+   */
+  public @Nullable Throwable closeCauseOrNull() {
+    return closeCause();
+  }
+
+  /**
+   * Whether a receive would wait now: nothing buffered, no sender waiting, and not closed and
+   * drained.
+   *
+   * @return {@code true} if a receive would wait
+   */
+  public boolean isEmptyForReceive() {
+    lock.lock();
+    try {
+      return returned == 0 && lane.size() == 0 && senders.isEmpty() && !closed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Close and cancel.
 
   private boolean closeOrCancel(@Nullable Throwable cause, boolean cancel) {
     boolean changed;
     Waiter<E> failed = null; // claimed waiters to resume, chained through their next links
     List<E> discarded = null;
+    Object handler = null;
     lock.lock();
     try {
       changed = !closed;
       if (cancel) {
+        cancelled = true;
         lane.markHead(Lane.DRAINING, true); // before CLOSED: see Lane
       }
       if (changed) {
@@ -782,9 +999,19 @@ public final class BufferedChannel<E> implements Channel<E> {
         lane.setTailFlags(Lane.CLOSED); // LP: of close; no send claims a place after it
         failed = claimAllClosed(senders, null);
         failed = claimAllClosed(receivers, failed);
+        handler = closeHandler;
+        if (handler != null) {
+          closeHandler = HANDLER_RAN;
+        }
       }
       if (cancel) {
         // DRAINING keeps receives off the fast path; those that claimed before it keep theirs.
+        ArrayDeque<E> given = front;
+        if (given != null && !given.isEmpty()) {
+          discarded = new ArrayList<>(given);
+          given.clear();
+          returned = 0;
+        }
         for (Object x; isElement(x = lane.poll(true)); ) {
           if (discarded == null) {
             discarded = new ArrayList<>();
@@ -805,6 +1032,9 @@ public final class BufferedChannel<E> implements Channel<E> {
         reportUncaught(failure);
       }
       failed = next;
+    }
+    if (handler != null) {
+      runCloseHandler(handler, cause);
     }
     if (discarded != null) {
       for (E e : discarded) {

@@ -19,7 +19,8 @@ import java.lang.invoke.VarHandle;
  *
  * <pre>
  *   tail: position | CLOSED (sticky) | WAITERS (a waiter is queued) | SLOW (sticky: no fast sends)
- *   head: position | DRAINING (sticky) | SENDERS (a send waits)     | SLOW (sticky: no fast receives)
+ *   head: position | DRAINING (sticky) | SENDERS (a send waits, or an element was given back)
+ *                                                                   | SLOW (sticky: no fast receives)
  * </pre>
  *
  * A cancel (close and discard the buffer, one atomic step to every observer) first sets {@code
@@ -68,7 +69,10 @@ abstract class Lane<E> extends LaneHeadWord {
   /** {@code head}: a cancel is discarding the buffer; receives must go through the lock. Sticky. */
   static final long DRAINING = 1;
 
-  /** {@code head}: a send waits; receives must go through the lock, which refills from it. */
+  /**
+   * {@code head}: a send waits, or the channel holds given-back elements; receives must go through
+   * the lock, which refills from the send, or takes the given-back elements first.
+   */
   static final long SENDERS = 2;
 
   /** Either word: the fast path is off for good (rendezvous channels, dropping sends). */
@@ -168,11 +172,12 @@ abstract class Lane<E> extends LaneHeadWord {
    * Sets {@link #WAITERS} and {@link #SENDERS} to match the waiter queues. Under the channel's lock.
    *
    * @param anyWaiters whether either queue holds a waiter
-   * @param sendersWait whether the senders' queue does
+   * @param receivesLocked whether every receive must take the lock: a send waits, or an element
+   *     was given back
    */
-  void matchQueues(boolean anyWaiters, boolean sendersWait) {
+  void matchQueues(boolean anyWaiters, boolean receivesLocked) {
     markTail(WAITERS, anyWaiters);
-    markHead(SENDERS, sendersWait);
+    markHead(SENDERS, receivesLocked);
   }
 
   /** Sets {@code flags} in {@code tail}. */

@@ -30,7 +30,7 @@ final class NoLane<E> extends Lane<E> {
 
   /** Nothing to match: no operation reads the flags past {@code SLOW}. */
   @Override
-  void matchQueues(boolean anyWaiters, boolean sendersWait) {}
+  void matchQueues(boolean anyWaiters, boolean receivesLocked) {}
 
   @Override
   long slots() {
