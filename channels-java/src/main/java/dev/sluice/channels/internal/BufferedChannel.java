@@ -282,6 +282,25 @@ public final class BufferedChannel<E> implements Channel<E> {
   }
 
   /**
+   * Locks for an operation that may claim waiters. If a queued waiter must be claimed inside a
+   * {@link ClaimFrame} and this thread is not in one, unlocks again (nothing was changed) and returns
+   * {@code false}: the caller then starts over inside a frame.
+   */
+  private boolean lockForClaims() {
+    lock.lock();
+    if (needsFrameLocked()) {
+      lock.unlock();
+      return false;
+    }
+    return true;
+  }
+
+  /** Whether a claim here must happen inside a {@link ClaimFrame} this thread is not in. Under the lock. */
+  boolean needsFrameLocked() {
+    return (senders.needsFrame() || receivers.needsFrame()) && !ClaimFrame.inside();
+  }
+
+  /**
    * Shuts the lane's fast path for a send or receive about to wait: from now on, until {@link
    * #settle}, no send claims past the lock, nor (for {@code send}) any receive. Under the lock, before
    * the look at the lane whose failure makes the operation wait.
@@ -449,32 +468,12 @@ public final class BufferedChannel<E> implements Channel<E> {
         }
       }
     }
-    ParkingWaiter<E> w = null;
-    int outcome;
-    Waiter<E> resume;
-    E drop;
-    lock.lock();
-    try {
-      outcome = sendLocked(element);
-      if (outcome == FULL) {
-        beginWait(true);
-        outcome = sendLocked(element); // now a FULL lane stays full until this waiter is served
-        if (outcome == FULL) {
-          w = new ParkingWaiter<>(this, element);
-          senders.addLast(w);
-        }
-      }
-      resume = takeResume();
-      drop = takeDropped();
-      settle();
-    } finally {
-      lock.unlock();
-    }
-    afterUnlock(resume, drop);
+    ParkingWaiter<E> w = new ParkingWaiter<>(this, element);
+    int outcome = sendOrEnqueue(w);
     if (outcome == CLOSED) {
       throw closedForSend();
     }
-    if (w == null) {
+    if (outcome == SENT) {
       return true;
     }
     switch (w.await(timed, deadline)) {
@@ -590,37 +589,15 @@ public final class BufferedChannel<E> implements Channel<E> {
     if (fast == Lane.CLOSED_EMPTY) {
       throw closedForReceive();
     }
-    ParkingWaiter<E> w = null;
-    E e;
-    boolean isClosed;
-    Waiter<E> resume;
-    lock.lock();
-    try {
-      e = receiveLocked();
-      if (e == null && !closed) {
-        beginWait(false);
-        e = receiveLocked(); // now an empty lane stays empty until this waiter is served
-        if (e == null && !closed) {
-          w = new ParkingWaiter<>(this, null);
-          receivers.addLast(w);
-        }
-      }
-      isClosed = e == null && closed;
-      resume = takeResume();
-      settle();
-    } finally {
-      lock.unlock();
+    ParkingWaiter<E> w = new ParkingWaiter<>(this, null);
+    switch (receiveOrEnqueue(w)) {
+      case CLOSED:
+        throw closedForReceive();
+      case RECEIVED:
+        return w.item;
+      default:
+        break;
     }
-    if (resume != null) {
-      resume.resume();
-    }
-    if (e != null) {
-      return e;
-    }
-    if (isClosed) {
-      throw closedForReceive();
-    }
-    assert w != null;
     switch (w.await(timed, deadline)) {
       case Parker.INTERRUPTED:
         throw new InterruptedException();
@@ -738,7 +715,9 @@ public final class BufferedChannel<E> implements Channel<E> {
     int outcome;
     Waiter<E> resume;
     E drop;
-    lock.lock();
+    if (!lockForClaims()) {
+      return ClaimFrame.call(() -> trySendOutcome(element));
+    }
     try {
       outcome = sendLocked(element);
       resume = takeResume();
@@ -769,7 +748,9 @@ public final class BufferedChannel<E> implements Channel<E> {
     int outcome;
     Waiter<E> resume;
     E drop;
-    lock.lock();
+    if (!lockForClaims()) {
+      return ClaimFrame.call(() -> sendOrEnqueue(w));
+    }
     try {
       outcome = sendLocked(element);
       if (outcome == FULL) {
@@ -805,7 +786,9 @@ public final class BufferedChannel<E> implements Channel<E> {
     E e;
     int outcome;
     Waiter<E> resume;
-    lock.lock();
+    if (!lockForClaims()) {
+      return ClaimFrame.call(() -> receiveOrEnqueue(w));
+    }
     try {
       e = receiveLocked();
       if (e == null && !closed) {
@@ -833,6 +816,28 @@ public final class BufferedChannel<E> implements Channel<E> {
   }
 
   /**
+   * Sends {@code element} through the lock-free fast path alone: never takes the lock.
+   *
+   * @param element the element
+   * @return {@code true} if it was sent; {@code false} if the caller must take the slow path ({@link
+   *     #sendOrEnqueue} or {@link #trySendOutcome}): full, closed, or someone waits
+   */
+  public boolean offerFast(E element) {
+    return lane.offer(element, false) == Lane.OK;
+  }
+
+  /**
+   * Receives through the lock-free fast path alone: never takes the lock.
+   *
+   * @return the element, or {@code null} if the caller must take the slow path ({@link
+   *     #receiveOrEnqueue} or {@link #pollOrNull}): empty, closed, or someone waits
+   */
+  public @Nullable E pollFast() {
+    Object fast = lane.poll(false);
+    return isElement(fast) ? cast(fast) : null;
+  }
+
+  /**
    * Takes the oldest element if there is one now, without waiting and without throwing.
    *
    * @return the element, or {@code null} when there is none now: empty, or closed and drained (tell
@@ -848,7 +853,9 @@ public final class BufferedChannel<E> implements Channel<E> {
     }
     E e;
     Waiter<E> resume;
-    lock.lock();
+    if (!lockForClaims()) {
+      return ClaimFrame.call(this::pollOrNull);
+    }
     try {
       e = receiveLocked();
       resume = takeResume();
@@ -860,6 +867,16 @@ public final class BufferedChannel<E> implements Channel<E> {
       resume.resume();
     }
     return e;
+  }
+
+  /**
+   * Removes a waiter that will never be claimed (its select finished elsewhere) from the queue that
+   * holds it, if any still does; claims of it would fail anyway, this lets it go at once.
+   *
+   * @param w the waiter
+   */
+  public void removeWaiter(Waiter<E> w) {
+    unlink(w);
   }
 
   /**
@@ -875,7 +892,14 @@ public final class BufferedChannel<E> implements Channel<E> {
     Objects.requireNonNull(e, "element");
     Waiter<E> resume = null;
     E drop = null;
-    lock.lock();
+    if (!lockForClaims()) {
+      ClaimFrame.call(
+          () -> {
+            giveBack(e);
+            return null;
+          });
+      return;
+    }
     try {
       if (cancelled) {
         drop = e;
@@ -946,10 +970,12 @@ public final class BufferedChannel<E> implements Channel<E> {
    * caller's choosing.
    *
    * @param cause the cause that failing receives and sends carry
+   * @return {@code true} if this call closed the channel, {@code false} if it was closed before
+   *     (its buffer is discarded either way)
    */
-  public void cancel(Throwable cause) {
+  public boolean cancel(Throwable cause) {
     Objects.requireNonNull(cause, "cause");
-    closeOrCancel(cause, true);
+    return closeOrCancel(cause, true);
   }
 
   /**
@@ -986,7 +1012,9 @@ public final class BufferedChannel<E> implements Channel<E> {
     Waiter<E> failed = null; // claimed waiters to resume, chained through their next links
     List<E> discarded = null;
     Object handler = null;
-    lock.lock();
+    if (!lockForClaims()) {
+      return ClaimFrame.call(() -> closeOrCancel(cause, cancel));
+    }
     try {
       changed = !closed;
       if (cancel) {

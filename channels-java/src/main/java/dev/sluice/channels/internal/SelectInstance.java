@@ -136,8 +136,17 @@ abstract class SelectInstance<R> {
     Waiter<Object> resume = null;
     Object drop = null;
     BufferedChannel<Object> dropChannel = null;
+    boolean needsFrame = false;
     for (BufferedChannel<Object> ch : channels) {
       ch.lock.lock();
+      needsFrame |= ch.needsFrameLocked();
+    }
+    if (needsFrame) {
+      // A waiter here resumes in its claim: start over inside a frame (see ClaimFrame).
+      for (int i = channels.length - 1; i >= 0; i--) {
+        channels[i].lock.unlock();
+      }
+      return ClaimFrame.call(() -> start(unbiased));
     }
     try {
       int n = clauses.length;

@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Each face supplies its kind of waiter: a parked thread ({@link ParkingWaiter}), a future ({@link
  * FutureWaiter}), one clause of a select ({@link SelectWaiter}), or a Kotlin continuation. The engine
  * only calls {@link #tryClaim()} (under the channel lock) and, once the claim succeeded and every
- * lock is released, {@link #resume()}.
+ * lock is released, {@link #resume()}. A waiter whose claim cannot be split from its resumption says
+ * so ({@link #resumesInClaim()}) and is claimed inside a {@link ClaimFrame}.
  *
  * <h2>The claim protocol</h2>
  *
@@ -66,6 +67,16 @@ public abstract class Waiter<E> {
    * continuation. Called once per successful claim, with no lock held; it may run user code.
    */
   protected abstract void resume();
+
+  /**
+   * Whether {@link #tryClaim()} also resumes the waiting side (a kotlinx.coroutines select does), so
+   * that the engine must claim it inside a {@link ClaimFrame}. {@code false} unless overridden.
+   *
+   * @return {@code true} if the claim runs the waiting side's resumption
+   */
+  protected boolean resumesInClaim() {
+    return false;
+  }
 
   /**
    * The element handed to a receive by its claim.

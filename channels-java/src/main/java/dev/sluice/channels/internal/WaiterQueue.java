@@ -14,12 +14,20 @@ final class WaiterQueue<E> {
   private @Nullable Waiter<E> tail;
   private int size;
 
+  /** How many queued waiters resume in their claim ({@link Waiter#resumesInClaim()}). */
+  private int resumingInClaim;
+
   boolean isEmpty() {
     return head == null;
   }
 
   int size() {
     return size;
+  }
+
+  /** Whether a queued waiter resumes in its claim, so that claims here need a {@link ClaimFrame}. */
+  boolean needsFrame() {
+    return resumingInClaim != 0;
   }
 
   void addLast(Waiter<E> w) {
@@ -33,6 +41,9 @@ final class WaiterQueue<E> {
     }
     tail = w;
     size++;
+    if (w.resumesInClaim()) {
+      resumingInClaim++;
+    }
   }
 
   /** Removes and returns the first waiter, or {@code null}. */
@@ -65,5 +76,8 @@ final class WaiterQueue<E> {
     w.next = null;
     w.queue = null;
     size--;
+    if (w.resumesInClaim()) {
+      resumingInClaim--;
+    }
   }
 }

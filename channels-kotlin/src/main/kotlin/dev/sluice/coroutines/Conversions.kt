@@ -1,0 +1,164 @@
+package dev.sluice.coroutines
+
+import dev.sluice.channels.Receiver
+import dev.sluice.channels.Sender
+import dev.sluice.channels.internal.BufferedChannel
+import kotlinx.coroutines.channels.BufferOverflow
+import kotlinx.coroutines.channels.Channel
+import kotlinx.coroutines.channels.ReceiveChannel
+import kotlinx.coroutines.channels.SendChannel
+import dev.sluice.channels.BufferOverflow as SluiceOverflow
+import dev.sluice.channels.Channel as SluiceChannel
+
+/**
+ * This Sluice channel as a kotlinx.coroutines [Channel]: the same queue, seen from coroutines.
+ *
+ * Java threads blocked in `send`/`receive`, `CompletableFuture`s and coroutines using the returned
+ * view all meet in one queue, in one order. Elements sent from either side are received on either
+ * side exactly once. The view is cheap: it holds nothing but the channel.
+ *
+ * Where the two ecosystems differ, each face keeps its own conventions over the one shared state:
+ * after `close(cause)`, a Java receive throws [dev.sluice.channels.ChannelClosedException] with the
+ * cause, a coroutine receive throws the cause itself (or [kotlinx.coroutines.channels.ClosedReceiveChannelException]
+ * after a plain close), as kotlinx's channels do.
+ *
+ * ## Suspending and cancellation
+ *
+ * `send` and `receive` suspend by queueing the coroutine's continuation in the channel; no thread is
+ * blocked. A coroutine cancelled while it waits leaves nothing behind. Beyond kotlinx's own channels:
+ * - a `receive` (or `receiveCatching`, `hasNext`, `onReceive` in a `select`) cancelled just as it was
+ *   handed an element gives the element back to the channel: to another waiting receiver, or to the
+ *   head of the buffer. kotlinx's channels drop it, or pass it to `onUndeliveredElement`;
+ * - a `send` whose element was taken is not undone by a cancellation that comes after: it returns
+ *   normally, and the coroutine sees the cancellation at its next suspension point. So a `send` that
+ *   throws [kotlinx.coroutines.CancellationException] never sent its element. kotlinx's `send` has a
+ *   "prompt cancellation guarantee" instead, and may throw although the element was delivered. (A
+ *   `select` whose `onSend` won keeps kotlinx's prompt cancellation: that is the select's own.)
+ *
+ * @receiver the Sluice channel
+ * @return a kotlinx [Channel] over the same queue
+ * @throws IllegalArgumentException if the channel is not one made by `dev.sluice.channels.Channel`'s
+ *   factories
+ */
+public fun <E : Any> SluiceChannel<E>.asCoroutineChannel(): Channel<E> = CoroutineChannel(engineOf(this))
+
+/**
+ * This Sluice sender as a kotlinx [SendChannel]; see [asCoroutineChannel] for what the view shares
+ * and how it behaves.
+ *
+ * @receiver the Sluice sender
+ * @return a kotlinx [SendChannel] over the same queue
+ * @throws IllegalArgumentException if the sender is not a Sluice channel
+ */
+public fun <E : Any> Sender<E>.asSendChannel(): SendChannel<E> = CoroutineChannel(engineOf(this))
+
+/**
+ * This Sluice receiver as a kotlinx [ReceiveChannel]; see [asCoroutineChannel] for what the view
+ * shares and how it behaves.
+ *
+ * @receiver the Sluice receiver
+ * @return a kotlinx [ReceiveChannel] over the same queue
+ * @throws IllegalArgumentException if the receiver is not a Sluice channel
+ */
+public fun <E : Any> Receiver<E>.asReceiveChannel(): ReceiveChannel<E> = CoroutineChannel(engineOf(this))
+
+/**
+ * The Java face of the Sluice channel behind this coroutine view: the way back from
+ * [asCoroutineChannel] and [SluiceChannel].
+ *
+ * @receiver a view made by this library
+ * @return the Sluice channel the view is over
+ * @throws IllegalArgumentException if this is not a view of a Sluice channel (a kotlinx channel, for
+ *   one)
+ */
+public fun <E : Any> Channel<E>.asSluiceChannel(): SluiceChannel<E> = viewOf<E>(this).engine
+
+/**
+ * The Java face of the Sluice channel behind this send view.
+ *
+ * @receiver a view made by this library
+ * @return the Sluice channel, as its sending side
+ * @throws IllegalArgumentException if this is not a view of a Sluice channel
+ */
+public fun <E : Any> SendChannel<E>.asSender(): Sender<E> = viewOf<E>(this).engine
+
+/**
+ * The Java face of the Sluice channel behind this receive view.
+ *
+ * @receiver a view made by this library
+ * @return the Sluice channel, as its receiving side
+ * @throws IllegalArgumentException if this is not a view of a Sluice channel
+ */
+public fun <E : Any> ReceiveChannel<E>.asReceiver(): Receiver<E> = viewOf<E>(this).engine
+
+/**
+ * Makes a Sluice channel with kotlinx's parameters, and returns its coroutine view: a drop-in
+ * replacement for kotlinx's `Channel(...)` factory whose queue Java threads can share
+ * ([asSluiceChannel]).
+ *
+ * Capacities mean what they mean for kotlinx's factory: [Channel.RENDEZVOUS] (0), [Channel.CONFLATED]
+ * (one element, the newest kept), [Channel.UNLIMITED], [Channel.BUFFERED] (64, or the system
+ * property `kotlinx.coroutines.channels.defaultBuffer`), or a positive number. A dropping
+ * [onBufferOverflow] needs a buffer: with [Channel.RENDEZVOUS] or [Channel.BUFFERED] it gives a buffer
+ * of one, as kotlinx does; [Channel.UNLIMITED] never overflows and ignores it.
+ *
+ * @param capacity the capacity, or one of kotlinx's capacity constants
+ * @param onBufferOverflow what a send does when the buffer is full
+ * @param onUndeliveredElement called with each element that was sent and will never be received:
+ *   dropped by the overflow policy, or discarded by `cancel`. It runs in the thread that dropped or
+ *   discarded it, with no lock held; it must be fast and must not throw.
+ * @return the coroutine view of a new channel
+ * @throws IllegalArgumentException if [capacity] is negative and not a kotlinx constant, or
+ *   [Channel.CONFLATED] is given with an overflow policy other than [BufferOverflow.SUSPEND]
+ */
+@Suppress("FunctionName") // a factory named after what it makes, as kotlinx's Channel(...) is
+public fun <E : Any> SluiceChannel(
+    capacity: Int = Channel.RENDEZVOUS,
+    onBufferOverflow: BufferOverflow = BufferOverflow.SUSPEND,
+    onUndeliveredElement: ((E) -> Unit)? = null,
+): Channel<E> {
+    val handler = onUndeliveredElement?.let { f -> java.util.function.Consumer<E> { f(it) } }
+    val dropping = onBufferOverflow != BufferOverflow.SUSPEND
+    val overflow =
+        when (onBufferOverflow) {
+            BufferOverflow.SUSPEND -> SluiceOverflow.SUSPEND
+            BufferOverflow.DROP_OLDEST -> SluiceOverflow.DROP_OLDEST
+            BufferOverflow.DROP_LATEST -> SluiceOverflow.DROP_LATEST
+        }
+    val engine =
+        when (capacity) {
+            Channel.RENDEZVOUS -> BufferedChannel(if (dropping) 1 else 0, overflow, handler)
+            Channel.CONFLATED -> {
+                require(!dropping) { "CONFLATED capacity cannot be used with non-default onBufferOverflow" }
+                BufferedChannel(1, SluiceOverflow.DROP_OLDEST, handler)
+            }
+            Channel.UNLIMITED -> BufferedChannel(Int.MAX_VALUE, SluiceOverflow.SUSPEND, handler)
+            Channel.BUFFERED -> BufferedChannel(if (dropping) 1 else DEFAULT_BUFFER, overflow, handler)
+            else -> {
+                require(capacity >= 0) { "Invalid channel capacity: $capacity, should be >= 0" }
+                BufferedChannel(capacity, overflow, handler)
+            }
+        }
+    return CoroutineChannel(engine)
+}
+
+/** kotlinx's default buffer, read from the same system property kotlinx reads. */
+private val DEFAULT_BUFFER: Int =
+    (System.getProperty("kotlinx.coroutines.channels.defaultBuffer")?.toIntOrNull() ?: 64)
+        .coerceIn(1, Int.MAX_VALUE - 1)
+
+private fun <E : Any> engineOf(channel: Any): BufferedChannel<E> {
+    require(channel is BufferedChannel<*>) {
+        "not a Sluice channel: ${channel.javaClass.name}"
+    }
+    @Suppress("UNCHECKED_CAST")
+    return channel as BufferedChannel<E>
+}
+
+private fun <E : Any> viewOf(channel: Any): CoroutineChannel<E> {
+    require(channel is CoroutineChannel<*>) {
+        "not a view of a Sluice channel: ${channel.javaClass.name}"
+    }
+    @Suppress("UNCHECKED_CAST")
+    return channel as CoroutineChannel<E>
+}

@@ -1,0 +1,148 @@
+package dev.sluice.coroutines
+
+import dev.sluice.channels.internal.BufferedChannel
+import dev.sluice.channels.internal.ClaimFrame
+import dev.sluice.channels.internal.Waiter
+import java.util.concurrent.atomic.AtomicInteger
+import kotlin.coroutines.Continuation
+import kotlin.coroutines.startCoroutine
+import kotlinx.coroutines.DisposableHandle
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.channels.ChannelResult
+import kotlinx.coroutines.channels.SendChannel
+import kotlinx.coroutines.selects.SelectClause1
+import kotlinx.coroutines.selects.SelectClause2
+import kotlinx.coroutines.selects.SelectInstance
+
+/*
+ * kotlinx select clauses over the engine, through kotlinx's @InternalCoroutinesApi select protocol:
+ *
+ *  - registration (regFunc) runs in the select's coroutine. It does what a plain send or receive
+ *    would do without waiting; if that completes, it reports the outcome with
+ *    selectInRegistrationPhase. Otherwise it queues a SelectWaiter and hands kotlinx a handle that
+ *    unlinks it once the select is over (disposeOnCompletion);
+ *  - a counterpart claims the queued waiter with trySelect, under the channel's lock. trySelect fails
+ *    if another clause won, if the select was cancelled, or if it is still registering (kotlinx then
+ *    registers the clause again): the counterpart drops the waiter and moves on, so a losing clause
+ *    neither takes nor gives an element;
+ *  - trySelect also resumes the select's coroutine, which on a dispatcher that does not dispatch would
+ *    run right there, inside the lock. So the waiter says it resumes in its claim, and the engine
+ *    claims it only inside a ClaimFrame: the UnconfinedFrame below, which holds such resumptions back
+ *    until the claiming operation has unlocked.
+ *
+ * The internal result is the element (or, for a send, the element sent), or CLOSED.
+ */
+
+/** The internal result of a clause whose channel was closed. */
+internal object ClosedToken {
+    override fun toString(): String = "CLOSED"
+}
+
+/** The engine waiter of one registered clause of a kotlinx select. */
+internal class SelectWaiter<E : Any>(
+    engine: BufferedChannel<E>,
+    element: E?,
+    private val select: SelectInstance<*>,
+    private val clauseObject: Any,
+) : Waiter<E>(engine, element) {
+
+    override fun tryClaim(): Boolean = select.trySelect(clauseObject, if (isClosed) ClosedToken else item())
+
+    /** Nothing: a successful [tryClaim] has resumed the select already. */
+    override fun resume() {}
+
+    override fun resumesInClaim(): Boolean = true
+
+    private companion object {
+        init {
+            ClaimFrame.install(UnconfinedFrame)
+        }
+    }
+}
+
+/**
+ * Runs a body inside kotlinx's unconfined event loop, so that a coroutine resumed in the body on a
+ * dispatcher that does not dispatch is queued, and runs once the body has returned.
+ *
+ * It starts a coroutine on [Dispatchers.Unconfined] whose body is the frame's: with no event loop
+ * active on the thread, kotlinx runs it at once inside a new loop, which then runs what was queued.
+ * With a loop already active (the calling thread is itself running an unconfined coroutine), kotlinx
+ * queues the coroutine instead; resumptions are held back by that loop already, so the body runs
+ * directly, and the queued coroutine does nothing when its turn comes.
+ */
+internal object UnconfinedFrame : ClaimFrame() {
+    override fun open(body: Runnable) {
+        val state = AtomicInteger(NOT_RUN)
+        var failure: Throwable? = null
+        val inLoop: suspend () -> Unit = {
+            if (state.compareAndSet(NOT_RUN, RAN_IN_LOOP)) {
+                try {
+                    body.run()
+                } catch (t: Throwable) {
+                    failure = t
+                }
+            }
+        }
+        inLoop.startCoroutine(Continuation(Dispatchers.Unconfined) {})
+        if (state.compareAndSet(NOT_RUN, RAN_DIRECTLY)) body.run()
+        failure?.let { throw it }
+    }
+
+    private const val NOT_RUN = 0
+    private const val RAN_IN_LOOP = 1
+    private const val RAN_DIRECTLY = 2
+}
+
+/** Makes the clauses of a coroutine view; the clause object is the engine, shared by every view. */
+internal object SelectClauses {
+
+    fun <E : Any> onReceive(view: CoroutineChannel<E>): SelectClause1<E> =
+        SluiceSelectClause<Any?, E>(
+            view.engine,
+            { _, select, _ -> registerReceive(view.engine, select) },
+            { _, _, result -> if (result === ClosedToken) throw view.receiveException() else result },
+            CancellationAction.giveBackConstructor(view.engine, ClosedToken),
+        )
+
+    fun <E : Any> onReceiveCatching(view: CoroutineChannel<E>): SelectClause1<ChannelResult<E>> =
+        SluiceSelectClause<Any?, ChannelResult<E>>(
+            view.engine,
+            { _, select, _ -> registerReceive(view.engine, select) },
+            { _, _, result -> catchingResult(view.engine, result) },
+            CancellationAction.giveBackConstructor(view.engine, ClosedToken),
+        )
+
+    fun <E : Any> onSend(view: CoroutineChannel<E>): SelectClause2<E, SendChannel<E>> =
+        SluiceSelectClause<E, SendChannel<E>>(
+            view.engine,
+            { _, select, param -> registerSend(view.engine, select, param) },
+            { _, _, result -> if (result === ClosedToken) throw view.sendException() else view },
+            null, // a send that was selected has delivered its element: nothing to give back
+        )
+
+    /** Boxes on purpose: a select's result travels as `Any?`. */
+    @Suppress("UNCHECKED_CAST")
+    private fun <E : Any> catchingResult(engine: BufferedChannel<E>, result: Any?): Any? =
+        if (result === ClosedToken) ChannelResult.closed<E>(engine.closeCauseOrNull())
+        else ChannelResult.success(result as E)
+
+    private fun <E : Any> registerReceive(engine: BufferedChannel<E>, select: SelectInstance<*>) {
+        val w = SelectWaiter(engine, null, select, engine)
+        when (engine.receiveOrEnqueue(w)) {
+            BufferedChannel.RECEIVED -> select.selectInRegistrationPhase(w.item())
+            BufferedChannel.CLOSED -> select.selectInRegistrationPhase(ClosedToken)
+            else -> select.disposeOnCompletion(DisposableHandle { engine.removeWaiter(w) })
+        }
+    }
+
+    @Suppress("UNCHECKED_CAST")
+    private fun <E : Any> registerSend(engine: BufferedChannel<E>, select: SelectInstance<*>, param: Any?) {
+        val element = param as E? ?: throw NullPointerException("element")
+        val w = SelectWaiter(engine, element, select, engine)
+        when (engine.sendOrEnqueue(w)) {
+            BufferedChannel.SENT -> select.selectInRegistrationPhase(element)
+            BufferedChannel.CLOSED -> select.selectInRegistrationPhase(ClosedToken)
+            else -> select.disposeOnCompletion(DisposableHandle { engine.removeWaiter(w) })
+        }
+    }
+}
