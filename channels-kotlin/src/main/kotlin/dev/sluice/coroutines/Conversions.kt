@@ -35,6 +35,34 @@ import dev.sluice.channels.Channel as SluiceChannel
  *   "prompt cancellation guarantee" instead, and may throw although the element was delivered. (A
  *   `select` whose `onSend` won keeps kotlinx's prompt cancellation: that is the select's own.)
  *
+ * ## Closing, and undelivered elements
+ *
+ * Two more differences from kotlinx's channels, both from Sluice's rule that an element whose send
+ * failed stays with its caller:
+ * - `close` fails the sends that are suspended at that moment, with [kotlinx.coroutines.channels.ClosedSendChannelException]
+ *   (or the close cause), and their elements were not sent; kotlinx lets them complete.
+ * - `onUndeliveredElement` gets only elements that entered the channel and will never be received
+ *   (dropped by an overflow policy, discarded by `cancel`, or given back to a channel already closed
+ *   and drained). kotlinx also passes it the elements of sends that failed or were cancelled; here
+ *   those sends throw, and the element is still the caller's.
+ *
+ * An `invokeOnClose` handler runs in the thread that closes, after the close took effect; what it
+ * throws goes to that thread's uncaught-exception handler (kotlinx rethrows it from `close`).
+ *
+ * ## Select
+ *
+ * `onReceive`, `onReceiveCatching` and `onSend` work in kotlinx's own `select { }`, beside clauses
+ * of any other kind. A clause that loses has no effect: an `onSend` that lost did not send, an
+ * `onReceive` that lost took nothing. The select must run under a [kotlinx.coroutines.CoroutineDispatcher]
+ * (any dispatcher, `Dispatchers.Unconfined` too; a coroutine started without one, such as
+ * `suspend fun main`'s, is refused with [IllegalStateException]): a channel operation that chooses
+ * the select hands its resumption to that dispatcher while it still holds the channel's lock, so a
+ * dispatcher's `dispatch` must not run the coroutine in place (kotlinx requires the same).
+ *
+ * Callbacks that channel operations run after a change (future dependents, `invokeOnClose` and
+ * `onUndeliveredElement` handlers) must not block waiting for a coroutine on
+ * `Dispatchers.Unconfined` that the same operation resumed: such a coroutine runs after them.
+ *
  * @receiver the Sluice channel
  * @return a kotlinx [Channel] over the same queue
  * @throws IllegalArgumentException if the channel is not one made by `dev.sluice.channels.Channel`'s

@@ -49,7 +49,7 @@ internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E
         when (engine.trySendOutcome(element)) {
             BufferedChannel.SENT -> ChannelResult.success(Unit)
             BufferedChannel.FULL -> ChannelResult.failure()
-            else -> ChannelResult.closed(engine.closeCauseOrNull())
+            else -> ChannelResult.closed(sendException())
         }
 
     override fun close(cause: Throwable?): Boolean =

@@ -5,7 +5,9 @@ import dev.sluice.channels.internal.ClaimFrame
 import dev.sluice.channels.internal.Waiter
 import java.util.concurrent.atomic.AtomicInteger
 import kotlin.coroutines.Continuation
+import kotlin.coroutines.ContinuationInterceptor
 import kotlin.coroutines.startCoroutine
+import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.DisposableHandle
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.channels.ChannelResult
@@ -46,10 +48,25 @@ internal class SelectWaiter<E : Any>(
     private val clauseObject: Any,
 ) : Waiter<E>(engine, element) {
 
-    override fun tryClaim(): Boolean = select.trySelect(clauseObject, if (isClosed) ClosedToken else item())
+    /** What the select's dispatcher threw when [tryClaim] resumed the select; reported in [resume]. */
+    private var dispatchFailure: Throwable? = null
 
-    /** Nothing: a successful [tryClaim] has resumed the select already. */
-    override fun resume() {}
+    override fun tryClaim(): Boolean =
+        try {
+            select.trySelect(clauseObject, if (isClosed) ClosedToken else item())
+        } catch (t: Throwable) {
+            // The select was decided before its dispatcher failed to take the resumption: the claim
+            // stands, and the channel's state stays consistent. The failure is reported after the unlock.
+            dispatchFailure = t
+            true
+        }
+
+    /** Nothing, unless the select's dispatcher failed: a successful [tryClaim] resumed the select. */
+    override fun resume() {
+        val failure = dispatchFailure ?: return
+        val thread = Thread.currentThread()
+        thread.uncaughtExceptionHandler.uncaughtException(thread, failure)
+    }
 
     override fun resumesInClaim(): Boolean = true
 
@@ -126,7 +143,21 @@ internal object SelectClauses {
         if (result === ClosedToken) ChannelResult.closed<E>(engine.closeCauseOrNull())
         else ChannelResult.success(result as E)
 
+    /**
+     * A select resumed by a claim runs in the claiming thread, inside the channel's lock, unless its
+     * continuation goes through a [CoroutineDispatcher] (which queues it, or, if it does not dispatch,
+     * lets the [UnconfinedFrame] hold it back). So a select without one is refused up front.
+     */
+    private fun checkDispatcher(select: SelectInstance<*>) {
+        check(select.context[ContinuationInterceptor] is CoroutineDispatcher) {
+            "a select over Sluice channels needs a CoroutineDispatcher in its context (it has " +
+                "${select.context[ContinuationInterceptor]}): run it in runBlocking, launch, " +
+                "or withContext(Dispatchers.Default)"
+        }
+    }
+
     private fun <E : Any> registerReceive(engine: BufferedChannel<E>, select: SelectInstance<*>) {
+        checkDispatcher(select)
         val w = SelectWaiter(engine, null, select, engine)
         when (engine.receiveOrEnqueue(w)) {
             BufferedChannel.RECEIVED -> select.selectInRegistrationPhase(w.item())
@@ -138,6 +169,7 @@ internal object SelectClauses {
     @Suppress("UNCHECKED_CAST")
     private fun <E : Any> registerSend(engine: BufferedChannel<E>, select: SelectInstance<*>, param: Any?) {
         val element = param as E? ?: throw NullPointerException("element")
+        checkDispatcher(select)
         val w = SelectWaiter(engine, element, select, engine)
         when (engine.sendOrEnqueue(w)) {
             BufferedChannel.SENT -> select.selectInRegistrationPhase(element)

@@ -57,7 +57,7 @@ class CoroutineChannelSpec :
                     ch.close()
                     val r = ch.trySend(3)
                     r.isClosed shouldBe true
-                    r.exceptionOrNull() shouldBe null
+                    (r.exceptionOrNull() is ClosedSendChannelException) shouldBe true
                 }
 
                 test("tryReceive: failure when empty, the element when there, closed when drained") {

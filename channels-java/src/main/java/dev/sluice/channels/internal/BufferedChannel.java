@@ -213,6 +213,19 @@ public final class BufferedChannel<E> implements Channel<E> {
       }
       // Withdrawn, or its select chose another clause: it is gone, try the next.
     }
+    if (returned != 0 && overflow != BufferOverflow.SUSPEND) {
+      // Given-back elements count against a dropping channel's capacity, as the oldest ones.
+      ArrayDeque<E> given = front;
+      assert given != null;
+      if (lane.size() + returned >= capacity) {
+        if (overflow == BufferOverflow.DROP_LATEST) {
+          dropped = e; // LP: sent, and dropped at once
+          return SENT;
+        }
+        dropped = given.pollFirst(); // LP: the oldest makes room; the lane has room now
+        returned--;
+      }
+    }
     while (true) {
       if (lane.offer(e, true) == Lane.OK) { // LP: buffered
         return SENT;
@@ -882,9 +895,13 @@ public final class BufferedChannel<E> implements Channel<E> {
   /**
    * Gives back an element that a receive was handed but could not deliver (its coroutine was
    * cancelled just then): the element goes to the oldest waiting receive, or else to the head of
-   * the buffer, ahead of everything buffered, even if that makes the buffer hold one more than its
-   * capacity for a while. On a cancelled channel it goes to {@code onUndeliveredElement} instead. A
-   * closed channel still takes it: its receivers drain it like any other buffered element.
+   * the buffer, ahead of everything buffered. With {@code SUSPEND} and {@code DROP_LATEST} that may
+   * make the buffer hold more than its capacity for a while (sends wait, or drop, until it is below
+   * again); with {@code DROP_OLDEST} it is dropped if the buffer is full, being the oldest.
+   *
+   * <p>It goes to {@code onUndeliveredElement} instead when the channel was cancelled, or closed and
+   * drained: receivers may have seen the channel closed for receive already, and none would ever
+   * take it. A closed channel that still holds elements takes it back; its receivers drain it first.
    *
    * @param e the element
    */
@@ -901,7 +918,10 @@ public final class BufferedChannel<E> implements Channel<E> {
       return;
     }
     try {
-      if (cancelled) {
+      int buffered = lane.size() + returned;
+      if (cancelled
+          || (closed && buffered == 0)
+          || (overflow == BufferOverflow.DROP_OLDEST && buffered >= capacity)) {
         drop = e;
       } else {
         for (Waiter<E> r; resume == null && (r = receivers.pollFirst()) != null; ) {

@@ -29,7 +29,8 @@ public abstract class ClaimFrame {
   protected ClaimFrame() {}
 
   /**
-   * Installs the frame of the face whose waiters need one; the first installation stays.
+   * Installs the frame of the face whose waiters need one (the Kotlin face's); the first
+   * installation stays.
    *
    * @param frame the frame
    */
@@ -54,13 +55,8 @@ public abstract class ClaimFrame {
 
   /** Runs {@code op} inside a frame and returns its result. */
   static <T> T call(Supplier<T> op) {
-    ClaimFrame frame = installed;
-    if (frame == null) {
-      // Nothing installed a frame, so no waiter needs one; run as is.
-      return op.get();
-    }
     Object[] result = new Object[1];
-    frame.open(
+    Runnable body =
         () -> {
           int[] depth = DEPTH.get();
           depth[0]++;
@@ -69,7 +65,14 @@ public abstract class ClaimFrame {
           } finally {
             depth[0]--;
           }
-        });
+        };
+    ClaimFrame frame = installed;
+    if (frame == null) {
+      // No face installed one: its waiters hold nothing back, and need no frame but the depth.
+      body.run();
+    } else {
+      frame.open(body);
+    }
     @SuppressWarnings("unchecked") // result[0] was set by op, a Supplier<T>
     T t = (T) result[0];
     return t;

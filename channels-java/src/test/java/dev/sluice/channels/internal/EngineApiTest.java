@@ -173,15 +173,66 @@ class EngineApiTest {
   }
 
   @Test
-  void giveBack_onAClosedChannel_isStillReceived_thenTheChannelIsDrained() throws Exception {
-    BufferedChannel<Integer> ch = channel(1);
+  void giveBack_onAClosedChannelStillHoldingElements_isReceivedFirst() throws Exception {
+    BufferedChannel<Integer> ch = channel(2);
+    assertTrue(ch.trySend(4));
+    ch.close();
+    ch.giveBack(3);
+    assertEquals(3, ch.receive());
+    assertEquals(4, ch.receive());
+    assertTrue(ch.isClosedForReceive());
+    assertThrows(ChannelClosedException.class, ch::tryReceive);
+  }
+
+  @Test
+  void giveBack_onAClosedAndDrainedChannel_goesToTheUndeliveredHandler() {
+    // Receivers may have seen it closed for receive already: none would ever take the element.
+    List<Integer> undelivered = new ArrayList<>();
+    BufferedChannel<Integer> ch = new BufferedChannel<>(1, BufferOverflow.SUSPEND, undelivered::add);
     ch.close();
     assertTrue(ch.isClosedForReceive());
     ch.giveBack(3);
-    assertFalse(ch.isClosedForReceive());
-    assertEquals(3, ch.receive());
+    assertEquals(List.of(3), undelivered);
     assertTrue(ch.isClosedForReceive());
-    assertThrows(ChannelClosedException.class, ch::tryReceive);
+  }
+
+  @Test
+  void giveBack_dropOldestWhenFull_dropsTheGivenBackElement_whichIsTheOldest() {
+    List<Integer> undelivered = new ArrayList<>();
+    BufferedChannel<Integer> ch =
+        new BufferedChannel<>(1, BufferOverflow.DROP_OLDEST, undelivered::add);
+    assertTrue(ch.trySend(2));
+    ch.giveBack(1);
+    assertEquals(List.of(1), undelivered);
+    assertEquals(2, ch.tryReceive());
+  }
+
+  @Test
+  void dropOldest_sendDropsGivenBackElementsFirst() {
+    List<Integer> undelivered = new ArrayList<>();
+    BufferedChannel<Integer> ch =
+        new BufferedChannel<>(2, BufferOverflow.DROP_OLDEST, undelivered::add);
+    assertTrue(ch.trySend(2));
+    ch.giveBack(1);
+    assertTrue(ch.trySend(3));
+    assertEquals(List.of(1), undelivered);
+    assertEquals(2, ch.size());
+    assertEquals(2, ch.tryReceive());
+    assertEquals(3, ch.tryReceive());
+  }
+
+  @Test
+  void dropLatest_givenBackElementsCountAgainstTheCapacity() {
+    List<Integer> undelivered = new ArrayList<>();
+    BufferedChannel<Integer> ch =
+        new BufferedChannel<>(2, BufferOverflow.DROP_LATEST, undelivered::add);
+    assertTrue(ch.trySend(2));
+    ch.giveBack(1);
+    assertTrue(ch.trySend(3)); // sent, and dropped: the buffer holds two
+    assertEquals(List.of(3), undelivered);
+    assertEquals(1, ch.tryReceive());
+    assertEquals(2, ch.tryReceive());
+    assertNull(ch.tryReceive());
   }
 
   @Test
