@@ -1,12 +1,8 @@
 package dev.sluice.coroutines
 
 import dev.sluice.channels.internal.BufferedChannel
-import kotlin.coroutines.coroutineContext
 import kotlin.coroutines.resume
-import kotlin.coroutines.resumeWithException
-import kotlin.coroutines.suspendCoroutine
 import kotlinx.coroutines.CancellationException
-import kotlinx.coroutines.Job
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.channels.ChannelIterator
 import kotlinx.coroutines.channels.ChannelResult
@@ -34,15 +30,27 @@ internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E
 
     override suspend fun send(element: E) {
         if (engine.offerFast(element)) return
-        val job = coroutineContext[Job]
-        suspendCoroutine { cont ->
-            val w = SendWaiter(engine, element, cont, ::sendException)
-            when (engine.sendOrEnqueue(w)) {
-                BufferedChannel.SENT -> cont.resume(Unit)
-                BufferedChannel.CLOSED -> cont.resumeWithException(sendException())
-                else -> w.listen(job) // QUEUED
+        val w = SendWaiter(engine, element)
+        val sent =
+            try {
+                suspendCancellableCoroutine<Boolean> { cont ->
+                    w.cont = cont
+                    when (engine.sendOrEnqueue(w)) {
+                        BufferedChannel.SENT -> {
+                            w.claimed = true
+                            cont.resume(true)
+                        }
+                        BufferedChannel.CLOSED -> cont.resume(false)
+                        else -> w.onCancellation() // QUEUED
+                    }
+                }
+            } catch (e: CancellationException) {
+                // Cancelled after the element was taken (kotlinx's prompt cancellation): the send
+                // happened, and says so. The cancellation is seen at the next suspension point.
+                if (w.claimed && !w.isClosed) return
+                throw e
             }
-        }
+        if (!sent) throw sendException()
     }
 
     override fun trySend(element: E): ChannelResult<Unit> =
@@ -94,9 +102,15 @@ internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E
         suspendCancellableCoroutine { cont ->
             w.cont = cont
             when (engine.receiveOrEnqueue(w)) {
-                BufferedChannel.RECEIVED -> w.deliver()
+                BufferedChannel.RECEIVED -> {
+                    // Taken at once. A coroutine that turns out cancelled gives it back (the
+                    // handler runs now if it is cancelled already; resume is then ignored).
+                    w.claimed = true
+                    w.onCancellation()
+                    cont.resume(true)
+                }
                 BufferedChannel.CLOSED -> cont.resume(false)
-                else -> cont.invokeOnCancellation { w.withdraw() } // QUEUED
+                else -> w.onCancellation() // QUEUED
             }
         }
 

@@ -1,84 +1,96 @@
 package dev.sluice.coroutines
 
 import dev.sluice.channels.internal.BufferedChannel
-import dev.sluice.channels.internal.SoloWaiter
+import dev.sluice.channels.internal.Waiter
 import kotlin.concurrent.Volatile
-import kotlin.coroutines.Continuation
-import kotlin.coroutines.resume
-import kotlin.coroutines.resumeWithException
 import kotlinx.coroutines.CancellableContinuation
-import kotlinx.coroutines.DisposableHandle
-import kotlinx.coroutines.Job
 
 /*
- * The engine's waiters for suspended coroutines. The engine claims a waiter with a cas on its
- * state (SoloWaiter) under the channel's lock, and calls resume() after the unlock; the coroutine's
- * cancellation withdraws it with the opposite cas. Exactly one of the two wins.
+ * The engine's waiters for suspended coroutines: one cancellable continuation each, whose own state
+ * decides between the engine's claim and the coroutine's cancellation.
  *
- * A receive and a send differ in what a cancellation that loses the race means:
- *  - a receive that was claimed has been handed an element. It resumes its cancellable continuation
- *    with an onCancellation action, so that if the coroutine turns out cancelled before it runs
- *    (kotlinx's prompt cancellation), the element goes back to the channel (BufferedChannel.giveBack)
- *    instead of being lost;
- *  - a send that was claimed has delivered its element, which cannot be taken back. So a send does
- *    not use a cancellable continuation: it resumes normally once claimed, even if its coroutine was
- *    cancelled meanwhile, and the cancellation is seen at the next suspension point. A send that
- *    throws CancellationException therefore never sent its element.
+ *  - The claim (under the channel's lock) is the continuation's tryResume: one atomic step that fails
+ *    if the coroutine was cancelled first, and runs no user code. The resumption proper
+ *    (completeResume, which dispatches the coroutine) happens in resume(), after the unlock.
+ *  - Cancellation first marks the continuation cancelled, so every later claim fails, then calls the
+ *    waiter's cancellation handler, which unlinks the waiter.
+ *  - A coroutine cancelled after the claim but before it runs (kotlinx's prompt cancellation) calls
+ *    the same handler when it is dispatched. The handler knows from [ContinuationWaiter.claimed] that
+ *    the operation took effect: a receive then gives its element back to the channel
+ *    (BufferedChannel.giveBack). A send's element was delivered and cannot be taken back; the send
+ *    catches the CancellationException and returns normally instead (see CoroutineChannel.send), so a
+ *    send that throws it never sent.
+ *
+ * Only kotlinx API that is the same from 1.7 to 1.11 is used: tryResume(value, idempotent),
+ * completeResume, invokeOnCancellation.
  */
 
-/** The waiter of a coroutine suspended in `receive`, `receiveCatching` or an iterator's `hasNext`. */
-internal class ReceiveWaiter<E : Any>(engine: BufferedChannel<E>) : SoloWaiter<E>(engine, null) {
+/** A suspended coroutine's waiter: [R] is what its continuation resumes with. */
+internal abstract class ContinuationWaiter<E : Any, R>(
+    @JvmField protected val engine: BufferedChannel<E>,
+    element: E?,
+) : Waiter<E>(engine, element) {
     /** Set before the waiter is queued; the queueing (under the channel's lock) publishes it. */
-    lateinit var cont: CancellableContinuation<Boolean>
+    lateinit var cont: CancellableContinuation<R>
 
-    private val engine = engine
+    /** The token of the claim's tryResume, for completeResume. */
+    private var token: Any? = null
 
     /**
-     * Resumes the coroutine with `true` (the element is in [item]) or `false` (the channel is
-     * closed). A coroutine found cancelled before it runs gives the element back.
+     * Whether the operation took effect (a claim, or a completion at once): written before the
+     * coroutine is resumed, read by the cancellation handler, which runs after that or not at all.
      */
-    override fun resume() {
-        if (isClosed) {
-            cont.resume(false)
-        } else {
-            deliver()
-        }
+    @Volatile
+    @JvmField
+    var claimed: Boolean = false
+
+    /** The value the continuation resumes with once claimed: from the element, or "closed". */
+    protected abstract fun resumeValue(): R
+
+    override fun tryClaim(): Boolean {
+        val t = cont.tryResume(resumeValue(), null) ?: return false // cancelled first: not ours
+        token = t
+        claimed = true
+        return true
     }
 
-    /** Resumes with the element in [item], which goes back to the channel if the coroutine is cancelled. */
-    @Suppress("DEPRECATION") // the one-argument onCancellation exists in every kotlinx from 1.7 on
-    fun deliver() {
-        val element = item()!!
-        cont.resume(true) { engine.giveBack(element) }
+    override fun resume() {
+        cont.completeResume(token!!)
+    }
+
+    /**
+     * Installs the cancellation handler. Call once, after the waiter was queued (or completed at once):
+     * if the continuation is cancelled already, the handler runs now.
+     */
+    fun onCancellation() {
+        cont.invokeOnCancellation { cancelled() }
+    }
+
+    /** The coroutine was cancelled: before a claim (unlink), or after one (see the file's notes). */
+    private fun cancelled() {
+        if (claimed) afterClaimCancelled() else engine.removeWaiter(this)
+    }
+
+    /** The coroutine was cancelled after the operation took effect, before it could run. */
+    protected abstract fun afterClaimCancelled()
+}
+
+/**
+ * The waiter of a coroutine suspended in `receive`, `receiveCatching` or an iterator's `hasNext`: it
+ * resumes with `true` (the element is in [item]) or `false` (the channel is closed and drained).
+ */
+internal class ReceiveWaiter<E : Any>(engine: BufferedChannel<E>) : ContinuationWaiter<E, Boolean>(engine, null) {
+    override fun resumeValue(): Boolean = !isClosed
+
+    override fun afterClaimCancelled() {
+        if (!isClosed) engine.giveBack(item()!!)
     }
 }
 
-/** The waiter of a coroutine suspended in `send`. */
-internal class SendWaiter<E : Any>(
-    engine: BufferedChannel<E>,
-    element: E,
-    private val cont: Continuation<Unit>,
-    private val onClosed: () -> Throwable,
-) : SoloWaiter<E>(engine, element) {
-    /** The cancellation listener on the coroutine's job; disposed once the waiter was claimed. */
-    @Volatile private var handle: DisposableHandle? = null
+/** The waiter of a coroutine suspended in `send`: it resumes with `true` (sent) or `false` (closed). */
+internal class SendWaiter<E : Any>(engine: BufferedChannel<E>, element: E) : ContinuationWaiter<E, Boolean>(engine, element) {
+    override fun resumeValue(): Boolean = !isClosed
 
-    /**
-     * Listens for the cancellation of [job] (if any): a cancellation that withdraws the waiter before
-     * it is claimed resumes the coroutine with the job's [java.util.concurrent.CancellationException].
-     */
-    fun listen(job: Job?) {
-        if (job == null) return
-        val h =
-            job.invokeOnCompletion(onCancelling = true, invokeImmediately = true) {
-                if (withdraw()) cont.resumeWithException(job.getCancellationException())
-            }
-        handle = h // sv: before the look at the state below
-        if (!isWaiting) h.dispose() // claimed meanwhile; resume() may have read no handle
-    }
-
-    override fun resume() {
-        handle?.dispose() // lv: after the claim's cas
-        if (isClosed) cont.resumeWithException(onClosed()) else cont.resume(Unit)
-    }
+    /** Nothing to undo: the element was delivered, and the send reports it (CoroutineChannel.send). */
+    override fun afterClaimCancelled() {}
 }
