@@ -12,6 +12,13 @@ threads against the best of the JDK queues and jox, and on virtual threads again
 and ArrayBlockingQueue on virtual threads, for every throughput setting:
 
     python3 bench/tools/jmh_table.py --bars bench/results/RUN.json
+
+With --coroutines it prints the tables of issue 3's rows: Sluice's coroutine view against kotlinx's
+own Channel for every capacity and shape (CoroutineThroughput, CoroutinePingPong), and Sluice against
+the best of the alternatives in the workload of Java threads sending to coroutines
+(ThreadsToCoroutines):
+
+    python3 bench/tools/jmh_table.py --coroutines bench/results/RUN.json
 """
 import json
 import sys
@@ -33,7 +40,8 @@ def load(path):
         key = (name, tuple(sorted(params.items())), run["primaryMetric"]["scoreUnit"], run["mode"])
         alloc = run.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score")
         metric = run["primaryMetric"]
-        groups[key].append((impl, metric["score"], metric["scoreError"], alloc))
+        # JMH writes the error as the string "NaN" when a run has too few iterations (a smoke run).
+        groups[key].append((impl, metric["score"], float(metric["scoreError"]), alloc))
     return groups
 
 
@@ -67,6 +75,69 @@ def bars(path):
                   f"{best[0]} {best[1]:.2f} ± {best[2]:.2f} | {ratio:.2f}x | {bar:g}x | {met} |")
 
 
+def setting(params):
+    p = dict(params)
+    return p.get("capacity", "-"), p.get("shape", "-")
+
+
+def capacity_order(key):
+    capacity, shape = key
+    return ({"SPSC": 0, "MPMC": 1}.get(shape, 0), int(capacity) if capacity.isdigit() else 1 << 31)
+
+
+def alloc(row):
+    return "" if row[3] is None else f"{row[3]:.0f}"
+
+
+def fmt(row):
+    return f"{row[1]:.3f} ± {row[2]:.3f}"
+
+
+def coroutines(path):
+    groups = load(path)
+    print("\nCoroutines on Dispatchers.Default: SLUICE (SluiceChannel) against KOTLINX (Channel); "
+          "the ratio is how many times faster Sluice is\n")
+    print("| benchmark | capacity | shape | unit | Sluice | kotlinx | ratio | B/op Sluice | B/op kotlinx |")
+    print("|---|---|---|---|---:|---:|---:|---:|---:|")
+    lines = []
+    for (name, params, unit, mode), rows in groups.items():
+        if not name.startswith(("CoroutineThroughput", "CoroutinePingPong")):
+            continue
+        mine = [r for r in rows if r[0] == "SLUICE"]
+        theirs = [r for r in rows if r[0] == "KOTLINX"]
+        if not mine or not theirs or mine[0][1] <= 0 or theirs[0][1] <= 0:
+            continue
+        m, k = mine[0], theirs[0]
+        ratio = m[1] / k[1] if mode == "thrpt" else k[1] / m[1]
+        key = setting(params)
+        lines.append(((name, capacity_order(key)),
+                      f"| {name.split('.')[0]} | {key[0]} | {key[1]} | {unit} | {fmt(m)} | {fmt(k)} | "
+                      f"{ratio:.2f}x | {alloc(m)} | {alloc(k)} |"))
+    for _, line in sorted(lines):
+        print(line)
+
+    print("\nJava threads sending to coroutines (ThreadsToCoroutines, elements/us): SLUICE against "
+          "the best of the other rows\n")
+    print("| capacity | shape | Sluice | best alternative | ratio | B/op Sluice | the others |")
+    print("|---|---|---:|---:|---:|---:|---|")
+    lines = []
+    for (name, params, unit, mode), rows in groups.items():
+        if not name.startswith("ThreadsToCoroutines"):
+            continue
+        mine = [r for r in rows if r[0] == "SLUICE"]
+        others = sorted((r for r in rows if r[0] != "SLUICE"), key=lambda r: -r[1])
+        if not mine or not others or others[0][1] <= 0:
+            continue
+        m, best = mine[0], others[0]
+        rest = ", ".join(f"{r[0]} {r[1]:.2f}" for r in others[1:])
+        key = setting(params)
+        lines.append((capacity_order(key),
+                      f"| {key[0]} | {key[1]} | {fmt(m)} | {best[0]} {fmt(best)} | "
+                      f"{m[1] / best[1]:.2f}x | {alloc(m)} | {rest} |"))
+    for _, line in sorted(lines):
+        print(line)
+
+
 def main(path):
     groups = load(path)
     for (name, params, unit, mode), rows in groups.items():
@@ -91,5 +162,7 @@ def main(path):
 if __name__ == "__main__":
     if sys.argv[1] == "--bars":
         bars(sys.argv[2])
+    elif sys.argv[1] == "--coroutines":
+        coroutines(sys.argv[2])
     else:
         main(sys.argv[1])
