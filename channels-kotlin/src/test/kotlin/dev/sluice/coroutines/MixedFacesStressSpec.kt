@@ -128,6 +128,7 @@ private enum class Op {
     K_SELECT_RECEIVE_CANCEL,
     K_SELECT_MIXED,
     DRAIN,
+    UNDELIVERED,
 }
 
 private val OPS = Op.values()
@@ -221,7 +222,16 @@ private class Book(val name: String) {
 
 /** One round's channels, element numbering and bookings. */
 private class Run(val capacity: Int, val target: Int, val seed: Long) {
-    val views: Array<Channel<Int>> = arrayOf(SluiceChannel(capacity), SluiceChannel(capacity))
+    /**
+     * Elements handed to `onUndeliveredElement`, by channel: a receive cancelled after it was handed
+     * an element gives it back, and once the channel is closed and drained it goes there instead.
+     */
+    val undelivered = arrayOf(ConcurrentLinkedQueue<Int>(), ConcurrentLinkedQueue<Int>())
+    val views: Array<Channel<Int>> =
+        arrayOf(
+            SluiceChannel(capacity, onUndeliveredElement = { undelivered[A].add(it) }),
+            SluiceChannel(capacity, onUndeliveredElement = { undelivered[B].add(it) }),
+        )
     val javas = arrayOf(views[A].asSluiceChannel(), views[B].asSluiceChannel())
     private val ids = AtomicInteger()
     private val workers = AtomicInteger()
@@ -1247,7 +1257,8 @@ private suspend fun runRound(capacity: Int, plan: Plan, round: Int, totals: Tota
     }
     interrupter.join()
 
-    // What is left: elements given back by receives cancelled after the others had seen the end.
+    // What is left: elements given back by receives cancelled after the others had seen the end,
+    // in the channel, or (once it was closed and drained) handed to onUndeliveredElement.
     val drain = run.book("drain")
     for (c in 0..1) {
         while (true) {
@@ -1255,6 +1266,7 @@ private suspend fun runRound(capacity: Int, plan: Plan, round: Int, totals: Tota
             if (!r.isSuccess) break
             drain.received.add(r.getOrThrow(), code(Op.DRAIN, c))
         }
+        for (e in run.undelivered[c]) drain.received.add(e, code(Op.UNDELIVERED, c))
         if (!run.javas[c].isClosedForReceive) {
             run.failures.add(AssertionError("channel ${"AB"[c]} not closed for receive after the drain: ${run.javas[c]}"))
         }

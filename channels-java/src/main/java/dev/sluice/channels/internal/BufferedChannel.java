@@ -725,22 +725,7 @@ public final class BufferedChannel<E> implements Channel<E> {
     if (fast != Lane.BLOCKED_SEND) {
       return fast == Lane.OK ? SENT : FULL; // FULL with no flag set: nobody waits, it is just full
     }
-    int outcome;
-    Waiter<E> resume;
-    E drop;
-    if (!lockForClaims()) {
-      return ClaimFrame.call(() -> trySendOutcome(element));
-    }
-    try {
-      outcome = sendLocked(element);
-      resume = takeResume();
-      drop = takeDropped();
-      settle();
-    } finally {
-      lock.unlock();
-    }
-    afterUnlock(resume, drop);
-    return outcome;
+    return sendSlow(element, null);
   }
 
   /**
@@ -758,15 +743,23 @@ public final class BufferedChannel<E> implements Channel<E> {
   public int sendOrEnqueue(Waiter<E> w) {
     E element = w.item;
     Objects.requireNonNull(element, "a send waiter needs its element");
+    return sendSlow(element, w);
+  }
+
+  /**
+   * The locked part of every send: sends {@code element} at once if it can, else queues {@code w},
+   * or (with no waiter) reports {@link #FULL}.
+   */
+  private int sendSlow(E element, @Nullable Waiter<E> w) {
     int outcome;
     Waiter<E> resume;
     E drop;
     if (!lockForClaims()) {
-      return ClaimFrame.call(() -> sendOrEnqueue(w));
+      return ClaimFrame.call(() -> sendSlow(element, w));
     }
     try {
       outcome = sendLocked(element);
-      if (outcome == FULL) {
+      if (outcome == FULL && w != null) {
         beginWait(true);
         outcome = sendLocked(element); // now a FULL lane stays full until this waiter is served
         if (outcome == FULL) {
