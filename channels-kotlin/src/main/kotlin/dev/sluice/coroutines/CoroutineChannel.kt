@@ -100,6 +100,8 @@ internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E
      */
     private suspend fun awaitReceive(w: ReceiveWaiter<E>): Boolean =
         suspendCancellableCoroutine { cont ->
+            // Cancelled already: take nothing (an element taken now would only go back).
+            if (!cont.isActive) return@suspendCancellableCoroutine
             w.cont = cont
             when (engine.receiveOrEnqueue(w)) {
                 BufferedChannel.RECEIVED -> {

@@ -876,8 +876,9 @@ public final class BufferedChannel<E> implements Channel<E> {
   }
 
   /**
-   * Removes a waiter that will never be claimed (its select finished elsewhere) from the queue that
-   * holds it, if any still does; claims of it would fail anyway, this lets it go at once.
+   * Removes a waiter that will never be claimed (its select finished elsewhere, its coroutine was
+   * cancelled) from the queue that holds it, if any still does; claims of it would fail anyway, this
+   * lets it go at once.
    *
    * @param w the waiter
    */
@@ -911,6 +912,10 @@ public final class BufferedChannel<E> implements Channel<E> {
       return;
     }
     try {
+      // Shut fast receives first: one that saw the lane empty and closed has then answered before
+      // the count below, which is 0 for it too, so the element goes to the handler, as it must once
+      // a receiver was told the channel is drained. settle() opens the lane again.
+      lane.markHead(Lane.SENDERS, true);
       int buffered = lane.size() + returned;
       if (cancelled
           || (closed && buffered == 0)
