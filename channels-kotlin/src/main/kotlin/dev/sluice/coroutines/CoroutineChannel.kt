@@ -2,12 +2,11 @@ package dev.sluice.coroutines
 
 import dev.sluice.channels.internal.BufferedChannel
 import kotlin.coroutines.resume
+import kotlinx.coroutines.CancellableContinuation
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.channels.ChannelIterator
 import kotlinx.coroutines.channels.ChannelResult
-import kotlinx.coroutines.channels.ClosedReceiveChannelException
-import kotlinx.coroutines.channels.ClosedSendChannelException
 import kotlinx.coroutines.channels.SendChannel
 import kotlinx.coroutines.selects.SelectClause1
 import kotlinx.coroutines.selects.SelectClause2
@@ -79,42 +78,43 @@ internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E
     override val isEmpty: Boolean
         get() = engine.isEmptyForReceive
 
+    // receive, receiveCatching and hasNext end in their one suspension (see Waiters.kt): no frame.
+
     override suspend fun receive(): E {
         engine.pollFast()?.let { return it }
-        val w = ReceiveWaiter(engine)
-        if (awaitReceive(w)) return w.item()!!
-        throw receiveException()
+        // Closed and drained: throw the cause itself here, as a resumption would throw kotlinx's copy
+        // of it (stack-trace recovery, in debug mode).
+        if (engine.isClosedForReceive) throw receiveException(engine)
+        return suspendCancellableCoroutine { cont -> awaitReceive(ReceiveWaiter.Element(engine), cont) }
     }
 
     override suspend fun receiveCatching(): ChannelResult<E> {
         engine.pollFast()?.let { return ChannelResult.success(it) }
-        val w = ReceiveWaiter(engine)
-        if (awaitReceive(w)) return ChannelResult.success(w.item()!!)
-        return ChannelResult.closed(engine.closeCauseOrNull())
+        return suspendCancellableCoroutine { cont -> awaitReceive(ReceiveWaiter.Catching(engine), cont) }
     }
 
     /**
-     * Receives into [w], suspending while the channel is empty.
-     *
-     * @return `true` with the element in [w], or `false` if the channel is closed and drained
+     * Receives into [w], which resumes [cont]: at once if an element is there or the channel is closed
+     * and drained, else when a send or `close` claims it.
      */
-    private suspend fun awaitReceive(w: ReceiveWaiter<E>): Boolean =
-        suspendCancellableCoroutine { cont ->
-            // Cancelled already: take nothing (an element taken now would only go back).
-            if (!cont.isActive) return@suspendCancellableCoroutine
-            w.cont = cont
-            when (engine.receiveOrEnqueue(w)) {
-                BufferedChannel.RECEIVED -> {
-                    // Taken at once. A coroutine that turns out cancelled gives it back (the
-                    // handler runs now if it is cancelled already; resume is then ignored).
-                    w.claimed = true
-                    w.onCancellation()
-                    cont.resume(true)
-                }
-                BufferedChannel.CLOSED -> cont.resume(false)
-                else -> w.onCancellation() // QUEUED
+    private fun <R> awaitReceive(w: ReceiveWaiter<E, R>, cont: CancellableContinuation<R>) {
+        // Cancelled already: take nothing (an element taken now would only go back).
+        if (!cont.isActive) return
+        w.cont = cont
+        when (engine.receiveOrEnqueue(w)) {
+            BufferedChannel.RECEIVED -> {
+                // Taken at once. A coroutine that turns out cancelled gives it back (the handler runs
+                // now if it is cancelled already, and takes the element out of w; resume is then
+                // ignored). So the element is read first.
+                val e = w.item()!!
+                w.claimed = true
+                w.onCancellation()
+                cont.resume(w.received(e))
             }
+            BufferedChannel.CLOSED -> w.resumeClosed()
+            else -> w.onCancellation() // QUEUED
         }
+    }
 
     override fun tryReceive(): ChannelResult<E> {
         val e = engine.pollOrNull()
@@ -147,43 +147,43 @@ internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E
     // ---------------------------------------------------------------------------------------------
 
     /** What a send on the closed channel throws: the close cause, as kotlinx's channels do. */
-    fun sendException(): Throwable =
-        engine.closeCauseOrNull() ?: ClosedSendChannelException(DEFAULT_CLOSE_MESSAGE)
+    fun sendException(): Throwable = sendException(engine)
 
     /** What a receive on the closed and drained channel throws. */
-    fun receiveException(): Throwable =
-        engine.closeCauseOrNull() ?: ClosedReceiveChannelException(DEFAULT_CLOSE_MESSAGE)
+    fun receiveException(): Throwable = receiveException(engine)
 
     override fun toString(): String = "CoroutineChannel(${engine})"
 
     /** Receives until the channel is closed; one per loop, as kotlinx's iterators are. */
     private inner class Iterator : ChannelIterator<E> {
+        /** An element taken without waiting, for [next]. */
         private var next: E? = null
 
+        /** The waiter of the last `hasNext` that waited: its element, once claimed, is for [next]. */
+        private var waited: ReceiveWaiter.HasNext<E>? = null
+
         override suspend fun hasNext(): Boolean {
-            if (next != null) return true
+            if (next != null || waited?.item() != null) return true
+            waited = null
             val e = engine.pollFast()
             if (e != null) {
                 next = e
                 return true
             }
-            val w = ReceiveWaiter(engine)
-            if (awaitReceive(w)) {
-                next = w.item()!!
-                return true
-            }
-            val cause = engine.closeCauseOrNull() ?: return false
-            throw cause
+            val w = ReceiveWaiter.HasNext(engine)
+            waited = w
+            return suspendCancellableCoroutine { cont -> awaitReceive(w, cont) }
         }
 
         override fun next(): E {
-            val e = next ?: throw IllegalStateException("'hasNext' should be called prior to 'next' invocation")
-            next = null
+            next?.let {
+                next = null
+                return it
+            }
+            // A waiter whose element went back to the channel (its hasNext was cancelled) has none.
+            val e = waited?.item() ?: throw IllegalStateException("'hasNext' should be called prior to 'next' invocation")
+            waited = null
             return e
         }
-    }
-
-    private companion object {
-        const val DEFAULT_CLOSE_MESSAGE = "Channel was closed"
     }
 }

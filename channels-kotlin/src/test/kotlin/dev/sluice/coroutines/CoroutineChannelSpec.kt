@@ -4,6 +4,7 @@ import dev.sluice.channels.ChannelClosedException
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContainExactly
+import io.kotest.matchers.collections.shouldContainExactlyInAnyOrder
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.types.shouldBeSameInstanceAs
 import java.time.Duration
@@ -29,6 +30,10 @@ import dev.sluice.channels.Channel as JavaChannel
 internal val CAPACITIES = listOf(0, 1, 16, Channel.UNLIMITED)
 
 internal fun capacityName(capacity: Int) = if (capacity == Channel.UNLIMITED) "unbounded" else "capacity $capacity"
+
+/** Whether [thrown] is [cause], or the copy of it that kotlinx's stack-trace recovery makes. */
+internal fun isCauseOrCopy(thrown: Throwable?, cause: Throwable): Boolean =
+    thrown === cause || (thrown != null && thrown.javaClass == cause.javaClass && thrown.message == cause.message && thrown.cause === cause)
 
 /** Every member of kotlinx's SendChannel and ReceiveChannel, with kotlinx's documented meaning. */
 class CoroutineChannelSpec :
@@ -254,6 +259,53 @@ class CoroutineChannelSpec :
                 testScheduler.runCurrent()
                 receiving.isCancelled shouldBe true
                 java.tryReceive() shouldBe 42
+            }
+        }
+
+        test("receiveCatching and an iterator cancelled after they were handed an element give it back") {
+            runTest {
+                val java = JavaChannel.rendezvous<Int>()
+                val ch = java.asCoroutineChannel()
+                val iterator = ch.iterator()
+                val catching = launch { ch.receiveCatching() }
+                val looping = launch { iterator.hasNext() }
+                testScheduler.runCurrent() // both wait now
+                java.trySend(1) shouldBe true // to receiveCatching, the first to wait
+                java.trySend(2) shouldBe true // to hasNext
+                catching.cancel()
+                looping.cancel()
+                testScheduler.runCurrent()
+                catching.isCancelled shouldBe true
+                looping.isCancelled shouldBe true
+                listOf(java.tryReceive(), java.tryReceive()) shouldContainExactlyInAnyOrder listOf(1, 2)
+                // The iterator's element went back: next has nothing to return.
+                shouldThrow<IllegalStateException> { iterator.next() }
+            }
+        }
+
+        test("close releases waiting receive, receiveCatching and hasNext as each one says") {
+            for (cause in listOf(null, IllegalArgumentException("why"))) {
+                val ch = SluiceChannel<Int>(Channel.RENDEZVOUS)
+                coroutineScope {
+                    val receive = async(start = CoroutineStart.UNDISPATCHED) { runCatching { ch.receive() } }
+                    val catching = async(start = CoroutineStart.UNDISPATCHED) { ch.receiveCatching() }
+                    val hasNext = async(start = CoroutineStart.UNDISPATCHED) { runCatching { ch.iterator().hasNext() } }
+                    ch.close(cause)
+                    val thrown = receive.await().exceptionOrNull()
+                    val closed = catching.await()
+                    val more = hasNext.await()
+                    closed.isClosed shouldBe true
+                    closed.exceptionOrNull() shouldBe cause
+                    if (cause == null) {
+                        (thrown is ClosedReceiveChannelException) shouldBe true
+                        more.getOrThrow() shouldBe false
+                    } else {
+                        // A resumed coroutine throws the cause, or kotlinx's copy of it (stack-trace
+                        // recovery in debug mode, as for kotlinx's own channels).
+                        isCauseOrCopy(thrown, cause) shouldBe true
+                        isCauseOrCopy(more.exceptionOrNull(), cause) shouldBe true
+                    }
+                }
             }
         }
 

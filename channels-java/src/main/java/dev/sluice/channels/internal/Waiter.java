@@ -88,6 +88,19 @@ public abstract class Waiter<E> {
   }
 
   /**
+   * Takes the element handed to a receive back out of this waiter, for a face that could not deliver
+   * it (and gives it back to the channel): {@link #item()} is {@code null} from then on. Only for a
+   * claimed waiter, by the thread that completes it.
+   *
+   * @return the element, or {@code null} if there was none
+   */
+  protected final @Nullable E takeItem() {
+    E e = item;
+    item = null;
+    return e;
+  }
+
+  /**
    * Whether the claim reported that the channel closed, instead of a transfer.
    *
    * @return {@code true} if the operation failed on a closed channel
