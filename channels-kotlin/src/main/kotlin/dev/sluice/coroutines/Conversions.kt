@@ -3,6 +3,7 @@ package dev.sluice.coroutines
 import dev.sluice.channels.Receiver
 import dev.sluice.channels.Sender
 import dev.sluice.channels.internal.BufferedChannel
+import dev.sluice.channels.internal.Engines
 import kotlinx.coroutines.channels.BufferOverflow
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.channels.ReceiveChannel
@@ -84,9 +85,12 @@ public fun <E : Any> Sender<E>.asSendChannel(): SendChannel<E> = CoroutineChanne
  * This Sluice receiver as a kotlinx [ReceiveChannel]; see [asCoroutineChannel] for what the view
  * shares and how it behaves.
  *
+ * A [dev.sluice.channels.Oneshot] is a receiver too: its view receives its value, then finds the
+ * channel closed.
+ *
  * @receiver the Sluice receiver
  * @return a kotlinx [ReceiveChannel] over the same queue
- * @throws IllegalArgumentException if the receiver is not a Sluice channel
+ * @throws IllegalArgumentException if the receiver is not a Sluice channel or oneshot
  */
 public fun <E : Any> Receiver<E>.asReceiveChannel(): ReceiveChannel<E> = CoroutineChannel(engineOf(this))
 
@@ -175,12 +179,12 @@ private val DEFAULT_BUFFER: Int =
     (System.getProperty("kotlinx.coroutines.channels.defaultBuffer")?.toIntOrNull() ?: 64)
         .coerceIn(1, Int.MAX_VALUE - 1)
 
-private fun <E : Any> engineOf(channel: Any): BufferedChannel<E> {
-    require(channel is BufferedChannel<*>) {
-        "not a Sluice channel: ${channel.javaClass.name}"
-    }
+/** The engine of a Sluice channel of any kind ([Oneshot] among them). */
+internal fun <E : Any> engineOf(channel: Any): BufferedChannel<E> {
+    val engine = Engines.of(channel)
+    require(engine != null) { "not a Sluice channel: ${channel.javaClass.name}" }
     @Suppress("UNCHECKED_CAST")
-    return channel as BufferedChannel<E>
+    return engine as BufferedChannel<E>
 }
 
 private fun <E : Any> viewOf(channel: Any): CoroutineChannel<E> {

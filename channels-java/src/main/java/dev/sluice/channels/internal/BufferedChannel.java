@@ -138,6 +138,9 @@ public final class BufferedChannel<E> implements Channel<E> {
   /** Whether the channel was cancelled (not just closed): give-backs then go to the handler. */
   private boolean cancelled;
 
+  /** Whether {@link #sendAndClose} closed the channel; written under the lock before {@link #closed}. */
+  private volatile boolean closedBySend;
+
   /**
    * The close handler ({@link #invokeOnClose}): null, a handler to run on close, or {@link
    * #HANDLER_RAN} once it ran (or was registered on a closed channel).
@@ -1025,50 +1028,101 @@ public final class BufferedChannel<E> implements Channel<E> {
   // ---------------------------------------------------------------------------------------------
   // Close and cancel.
 
+  /**
+   * Sends {@code element} if the channel can take it now, and closes the channel in the same step: no
+   * other send comes between, and receivers get the element, then find the channel closed. A
+   * oneshot's send.
+   *
+   * @param element the element
+   * @return {@link #SENT} (sent, and this call closed the channel), {@link #FULL} or {@link #CLOSED}
+   *     (closed before); after the last two nothing changed
+   */
+  public int sendAndClose(E element) {
+    Objects.requireNonNull(element, "element");
+    return finish(element, null, false);
+  }
+
+  /**
+   * Whether the channel was closed by {@link #sendAndClose}, rather than by {@code close} or {@code
+   * cancel}.
+   *
+   * @return {@code true} if a {@code sendAndClose} closed the channel
+   */
+  public boolean isClosedBySend() {
+    return closedBySend;
+  }
+
   private boolean closeOrCancel(@Nullable Throwable cause, boolean cancel) {
-    boolean changed;
+    return finish(null, cause, cancel) == SENT;
+  }
+
+  /**
+   * Closes or cancels the channel, after sending {@code last} in the same step if it is given (and
+   * doing nothing at all if {@code last} cannot be sent now).
+   *
+   * @return {@link #SENT} if this call closed the channel (having sent {@code last}, if given);
+   *     {@link #CLOSED} if it was closed before; {@link #FULL} if {@code last} found no room
+   */
+  private int finish(@Nullable E last, @Nullable Throwable cause, boolean cancel) {
+    int outcome;
+    Waiter<E> resume = null; // the receive handed last
+    E drop = null;
     Waiter<E> failed = null; // claimed waiters to resume, chained through their next links
     List<E> discarded = null;
     Object handler = null;
     if (!lockForClaims()) {
-      return ClaimFrame.call(() -> closeOrCancel(cause, cancel));
+      return ClaimFrame.call(() -> finish(last, cause, cancel));
     }
     try {
-      changed = !closed;
-      if (cancel) {
-        cancelled = true;
-        lane.markHead(Lane.DRAINING, true); // before CLOSED: see Lane
+      if (last != null) {
+        // Shut fast receives first, so that none takes last before the close below is seen with
+        // it (found by OneshotLincheckTest). settle() opens the lane again.
+        lane.markHead(Lane.SENDERS, true);
       }
-      if (changed) {
-        closeCause = cause;
-        closed = true;
-        lane.setTailFlags(Lane.CLOSED); // LP: of close; no send claims a place after it
-        failed = claimAllClosed(senders, null);
-        failed = claimAllClosed(receivers, failed);
-        handler = closeHandler;
-        if (handler != null) {
-          closeHandler = HANDLER_RAN;
+      outcome = last == null ? SENT : sendLocked(last);
+      if (outcome == SENT) {
+        if (last != null) {
+          resume = takeResume();
+          drop = takeDropped();
+          closedBySend = true;
         }
-      }
-      if (cancel) {
-        // DRAINING keeps receives off the fast path; those that claimed before it keep theirs.
-        ArrayDeque<E> given = front;
-        if (given != null && !given.isEmpty()) {
-          discarded = new ArrayList<>(given);
-          given.clear();
-          returned = 0;
+        outcome = closed ? CLOSED : SENT;
+        if (cancel) {
+          cancelled = true;
+          lane.markHead(Lane.DRAINING, true); // before CLOSED: see Lane
         }
-        for (Object x; isElement(x = lane.poll(true)); ) {
-          if (discarded == null) {
-            discarded = new ArrayList<>();
+        if (outcome == SENT) {
+          closeCause = cause;
+          closed = true;
+          lane.setTailFlags(Lane.CLOSED); // LP: of close; no send claims a place after it
+          failed = claimAllClosed(senders, null);
+          failed = claimAllClosed(receivers, failed);
+          handler = closeHandler;
+          if (handler != null) {
+            closeHandler = HANDLER_RAN;
           }
-          discarded.add(cast(x));
+        }
+        if (cancel) {
+          // DRAINING keeps receives off the fast path; those that claimed before it keep theirs.
+          ArrayDeque<E> given = front;
+          if (given != null && !given.isEmpty()) {
+            discarded = new ArrayList<>(given);
+            given.clear();
+            returned = 0;
+          }
+          for (Object x; isElement(x = lane.poll(true)); ) {
+            if (discarded == null) {
+              discarded = new ArrayList<>();
+            }
+            discarded.add(cast(x));
+          }
         }
       }
       settle();
     } finally {
       lock.unlock();
     }
+    afterUnlock(resume, drop);
     while (failed != null) {
       Waiter<E> next = failed.next;
       failed.next = null;
@@ -1087,7 +1141,7 @@ public final class BufferedChannel<E> implements Channel<E> {
         undelivered(e);
       }
     }
-    return changed;
+    return outcome;
   }
 
   /** Claims every waiter of {@code queue} as failed by close; chains them in front of {@code acc}. */
