@@ -137,6 +137,20 @@ internal object SelectClauses {
             null, // a send that was selected has delivered its element: nothing to give back
         )
 
+    /**
+     * A clause that receives from [engine] like `onReceive`, then returns [process] of the element: the
+     * clause of a kind built on an engine (a watch reader's signal). [process] runs in the select's
+     * coroutine once the clause won; if that coroutine is cancelled before, the element goes back.
+     */
+    @Suppress("UNCHECKED_CAST")
+    fun <E : Any, R> onReceiveThen(engine: BufferedChannel<E>, process: (E) -> R): SelectClause1<R> =
+        SluiceSelectClause<Any?, R>(
+            engine,
+            { _, select, _ -> registerReceive(engine, select) },
+            { _, _, result -> if (result === ClosedToken) throw receiveException(engine) else process(result as E) },
+            CancellationAction.giveBackConstructor(engine, ClosedToken),
+        )
+
     /** Boxes on purpose: a select's result travels as `Any?`. */
     @Suppress("UNCHECKED_CAST")
     private fun <E : Any> catchingResult(engine: BufferedChannel<E>, result: Any?): Any? =

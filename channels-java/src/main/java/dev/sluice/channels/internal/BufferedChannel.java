@@ -93,6 +93,12 @@ public final class BufferedChannel<E> implements Channel<E> {
   public static final int RECEIVED = 4;
 
   /**
+   * An outcome of {@link #trySendDeferred}: nothing was done, because a waiting receive must be
+   * claimed inside a {@link ClaimFrame} and the caller is not in one.
+   */
+  public static final int NEEDS_FRAME = 5;
+
+  /**
    * How many times a blocking send or receive retries the fast path, spinning, when it found the lane
    * full or empty, before it takes the lock and queues a waiter: the system property {@code
    * sluice.pollSpins}, 256 by default (none on virtual threads or a single CPU, as {@link Spinning}
@@ -729,6 +735,71 @@ public final class BufferedChannel<E> implements Channel<E> {
       return fast == Lane.OK ? SENT : FULL; // FULL with no flag set: nobody waits, it is just full
     }
     return sendSlow(element, null);
+  }
+
+  /**
+   * Sends {@code element} if that can happen without waiting, as {@link #trySendOutcome}, but leaves
+   * a waiting receive that takes it unresumed: the waiter goes to {@code resumeLater}, and the caller
+   * resumes it with {@link #resumeAll} once it has released locks of its own. For a kind that sends
+   * while it holds its own lock (a watch signalling its readers), so that no resumption, which may
+   * run user code, runs under that lock.
+   *
+   * <p>A receive whose claim resumes it (a kotlinx select) is resumed by the claim itself: the caller
+   * holds it back by sending inside {@link Engines#inClaimFrame}, around its own lock. A caller not
+   * in a frame when such a receive waits gets {@link #NEEDS_FRAME}, and nothing was done: it sends
+   * again inside a frame, after its unlock. (Opening a frame here would run that receive's
+   * coroutine when the frame closes, still under the caller's lock.)
+   *
+   * <p>An element dropped by an overflow policy goes to the undelivered-element handler at once, in
+   * this call: a caller holding a lock should use a channel without one.
+   *
+   * @param element the element
+   * @param resumeLater where a claimed receive is added
+   * @return {@link #SENT}, {@link #FULL}, {@link #CLOSED} or {@link #NEEDS_FRAME}
+   */
+  public int trySendDeferred(E element, List<Waiter<?>> resumeLater) {
+    Objects.requireNonNull(element, "element");
+    int fast = lane.offer(element, false);
+    if (fast != Lane.BLOCKED_SEND) {
+      return fast == Lane.OK ? SENT : FULL; // FULL with no flag set: nobody waits, it is just full
+    }
+    int outcome;
+    Waiter<E> resume;
+    E drop;
+    if (!lockForClaims()) {
+      return NEEDS_FRAME;
+    }
+    try {
+      outcome = sendLocked(element);
+      resume = takeResume();
+      drop = takeDropped();
+      settle();
+    } finally {
+      lock.unlock();
+    }
+    if (resume != null) {
+      resumeLater.add(resume);
+    }
+    if (drop != null) {
+      undelivered(drop);
+    }
+    return outcome;
+  }
+
+  /**
+   * Resumes the waiters that {@link #trySendDeferred} claimed; with no lock held. What one throws
+   * goes to the thread's uncaught-exception handler, and the others are still resumed.
+   *
+   * @param waiters the claimed waiters
+   */
+  public static void resumeAll(List<Waiter<?>> waiters) {
+    for (Waiter<?> w : waiters) {
+      try {
+        w.resume();
+      } catch (Throwable failure) {
+        reportUncaught(failure);
+      }
+    }
   }
 
   /**

@@ -48,6 +48,11 @@ public abstract class ClaimFrame {
    */
   protected abstract void open(Runnable body);
 
+  /** Whether a face installed a frame. */
+  static boolean isInstalled() {
+    return installed != null;
+  }
+
   /** Whether the current thread is inside a frame. */
   static boolean inside() {
     return DEPTH.get()[0] > 0;

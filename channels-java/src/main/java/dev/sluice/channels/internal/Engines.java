@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,6 +28,21 @@ public final class Engines {
    */
   public static void register(Class<?> type, Function<Object, BufferedChannel<?>> accessor) {
     ACCESSORS.putIfAbsent(Objects.requireNonNull(type), Objects.requireNonNull(accessor));
+  }
+
+  /**
+   * Runs {@code op} in a {@link ClaimFrame} if a face installed one and this thread is not in one
+   * already: resumptions that claims make in {@code op} (a kotlinx select's, on a dispatcher that
+   * does not dispatch) then run after {@code op} returned, not inside it. A kind that sends with
+   * {@link BufferedChannel#trySendDeferred} under a lock of its own takes that lock inside {@code
+   * op}.
+   *
+   * @param op the operation
+   * @param <T> its result type
+   * @return what {@code op} returned
+   */
+  public static <T> T inClaimFrame(Supplier<T> op) {
+    return ClaimFrame.isInstalled() && !ClaimFrame.inside() ? ClaimFrame.call(op) : op.get();
   }
 
   /**

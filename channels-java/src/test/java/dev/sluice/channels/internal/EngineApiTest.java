@@ -43,6 +43,51 @@ class EngineApiTest {
     }
   }
 
+  /** A waiter whose claim would resume it, as a kotlinx select's does. */
+  private static final class ClaimResumingWaiter extends SoloWaiter<Integer> {
+    ClaimResumingWaiter(BufferedChannel<Integer> channel) {
+      super(channel, null);
+    }
+
+    @Override
+    protected void resume() {}
+
+    @Override
+    protected boolean resumesInClaim() {
+      return true;
+    }
+  }
+
+  @Test
+  void trySendDeferred_claimsAWaitingReceive_butLeavesItsResumptionToTheCaller() {
+    BufferedChannel<Integer> ch = channel(1);
+    TestWaiter w = new TestWaiter(ch, null);
+    assertEquals(BufferedChannel.QUEUED, ch.receiveOrEnqueue(w));
+    List<Waiter<?>> later = new ArrayList<>();
+    assertEquals(BufferedChannel.SENT, ch.trySendDeferred(5, later));
+    assertEquals(5, w.item());
+    assertEquals(0, w.resumed.get(), "not resumed by the send");
+    assertEquals(List.of(w), later);
+    BufferedChannel.resumeAll(later);
+    assertEquals(1, w.resumed.get());
+    assertEquals(BufferedChannel.SENT, ch.trySendDeferred(6, later), "buffered: nobody to resume");
+    assertEquals(BufferedChannel.FULL, ch.trySendDeferred(7, later));
+    assertEquals(1, later.size());
+  }
+
+  @Test
+  void trySendDeferred_outsideAFrame_doesNothingWhenAWaiterResumesInItsClaim() {
+    BufferedChannel<Integer> ch = channel(1);
+    ClaimResumingWaiter w = new ClaimResumingWaiter(ch);
+    assertEquals(BufferedChannel.QUEUED, ClaimFrame.call(() -> ch.receiveOrEnqueue(w)));
+    List<Waiter<?>> later = new ArrayList<>();
+    assertEquals(BufferedChannel.NEEDS_FRAME, ch.trySendDeferred(1, later));
+    assertNull(w.item(), "nothing was done");
+    assertTrue(later.isEmpty());
+    assertEquals(BufferedChannel.SENT, ClaimFrame.call(() -> ch.trySendDeferred(1, later)));
+    assertEquals(1, w.item());
+  }
+
   @Test
   void trySendOutcome_reportsSentFullAndClosed() {
     BufferedChannel<Integer> ch = channel(1);

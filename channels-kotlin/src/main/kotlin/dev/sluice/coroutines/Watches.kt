@@ -1,0 +1,94 @@
+package dev.sluice.coroutines
+
+import dev.sluice.channels.ChannelClosedException
+import dev.sluice.channels.Watch
+import kotlinx.coroutines.channels.ClosedReceiveChannelException
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.flow
+import kotlinx.coroutines.selects.SelectClause1
+
+/*
+ * The coroutine face of a Watch. A reader waits by receiving its signal's token (see Watch.Reader)
+ * through the coroutine view of the signal's engine, so a coroutine waits as on any Sluice channel,
+ * and a cancelled wait gives a token it was handed back: it marks nothing.
+ *
+ * A closed watch is reported with kotlinx's ClosedReceiveChannelException, as a closed channel is
+ * to coroutines.
+ */
+
+/**
+ * The watch's current value, as [Watch.get]; setting it is [Watch.set]. The `MutableStateFlow`-like
+ * spelling of the two.
+ */
+public var <E : Any> Watch<E>.value: E
+    get() = get()
+    set(value) = set(value)
+
+/**
+ * Suspends until the watch holds a value this reader has not seen, marks it as seen, and returns
+ * it: the coroutine face of [Watch.Reader.changed]. Several sets since the last mark are seen as
+ * one, the latest. A coroutine cancelled while it waits marked nothing.
+ *
+ * @receiver the reader
+ * @return the value, newer than every value this reader saw before
+ * @throws ClosedReceiveChannelException if the watch (or the reader) is closed and this reader has
+ *   seen the last value
+ */
+public suspend fun <E : Any> Watch.Reader<E>.awaitChanged(): E {
+    val signal = CoroutineChannel<Any>(engineOf(this))
+    while (true) {
+        val v = closedAsKotlinx { tryChanged() }
+        if (v != null) return v
+        signal.receive() // the token: look again
+    }
+}
+
+/**
+ * A kotlinx `select` clause chosen when the watch holds a value this reader has not seen, as
+ * [awaitChanged]: it marks the value and selects it. If the select chooses another clause, nothing
+ * is marked. (Named apart from the Java face's `onChanged(Function)`, which a Kotlin lambda would
+ * otherwise call.)
+ *
+ * @receiver the reader
+ */
+public val <E : Any> Watch.Reader<E>.onAwaitChanged: SelectClause1<E>
+    get() = SelectClauses.onReceiveThen(engineOf<Any>(this)) { closedAsKotlinx { tryChanged() } ?: get() }
+
+/**
+ * The watch as a cold [Flow], as a `StateFlow` is collected: each collector subscribes a reader,
+ * gets the current value at once, then each later value that differs from the one it got before
+ * (several changes between two emissions are seen as one, the latest), and completes when the watch
+ * closes. A slow collector never holds up the watch's setters.
+ *
+ * @receiver the watch
+ * @return a flow of the watch's distinct values
+ */
+public fun <E : Any> Watch<E>.asFlow(): Flow<E> = flow {
+    val reader = subscribe()
+    try {
+        var last = reader.getAndMark()
+        emit(last)
+        while (true) {
+            val next =
+                try {
+                    reader.awaitChanged()
+                } catch (e: ClosedReceiveChannelException) {
+                    break
+                }
+            if (next != last) {
+                last = next
+                emit(next)
+            }
+        }
+    } finally {
+        reader.close()
+    }
+}
+
+/** Runs [block], turning the Java face's closed exception into kotlinx's. */
+private inline fun <T> closedAsKotlinx(block: () -> T): T =
+    try {
+        block()
+    } catch (e: ChannelClosedException) {
+        throw ClosedReceiveChannelException(e.message)
+    }
