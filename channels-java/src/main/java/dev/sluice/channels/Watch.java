@@ -51,7 +51,8 @@ public final class Watch<E> {
   /** Guards every field below, and each reader's {@code seen}, {@code pending} and {@code closed}. */
   private final ReentrantLock lock = new ReentrantLock();
 
-  private E value;
+  /** Written under the lock; read without it by {@link #get()}, which needs no more than the latest. */
+  private volatile E value;
 
   /** How many times the value was set; the initial value is version 0. */
   private long version;
@@ -142,16 +143,12 @@ public final class Watch<E> {
 
   /**
    * The current value (the last one set, or the initial one), whether or not the watch is closed.
+   * Takes no lock.
    *
    * @return the current value
    */
   public E get() {
-    lock.lock();
-    try {
-      return value;
-    } finally {
-      lock.unlock();
-    }
+    return value; // a volatile read: as cheap as a field, for readers that poll
   }
 
   /**
