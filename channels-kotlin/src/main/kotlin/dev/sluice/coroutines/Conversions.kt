@@ -21,7 +21,9 @@ import dev.sluice.channels.Channel as SluiceChannel
  * Where the two ecosystems differ, each face keeps its own conventions over the one shared state:
  * after `close(cause)`, a Java receive throws [dev.sluice.channels.ChannelClosedException] with the
  * cause, a coroutine receive throws the cause itself (or [kotlinx.coroutines.channels.ClosedReceiveChannelException]
- * after a plain close), as kotlinx's channels do.
+ * after a plain close), as kotlinx's channels do; a receive that was waiting when the channel closed
+ * may throw kotlinx's copy of the cause instead, with the coroutine's stack trace (stack-trace
+ * recovery, in kotlinx's debug mode), as kotlinx's channels do too.
  *
  * ## Suspending and cancellation
  *

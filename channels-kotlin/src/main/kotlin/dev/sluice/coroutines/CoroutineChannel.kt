@@ -170,6 +170,11 @@ internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E
                 next = e
                 return true
             }
+            if (engine.isClosedForReceive) {
+                // The end of the loop, without a suspension; a close cause is thrown as it is.
+                val cause = engine.closeCauseOrNull() ?: return false
+                throw cause
+            }
             val w = ReceiveWaiter.HasNext(engine)
             waited = w
             return suspendCancellableCoroutine { cont -> awaitReceive(w, cont) }

@@ -23,8 +23,9 @@ import kotlinx.coroutines.selects.SelectClause1
  * @return the value
  * @throws ClosedReceiveChannelException if the sending side closed without a value, or the value
  *   was received before
- * @throws Throwable the cause given to [Oneshot.close] (`close(cause)`) as it is, as kotlinx's
- *   channels throw a close cause; a `CancellationException` if the receiver cancelled
+ * @throws Throwable the cause given to [Oneshot.close] (`close(cause)`), as kotlinx's channels
+ *   throw a close cause (in kotlinx's debug mode, an await that was waiting may get its copy with
+ *   the coroutine's stack trace); a `CancellationException` if the receiver cancelled
  */
 public suspend fun <E : Any> Oneshot<E>.await(): E = CoroutineChannel<E>(engineOf(this)).receive()
 

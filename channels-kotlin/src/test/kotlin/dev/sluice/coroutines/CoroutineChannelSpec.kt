@@ -191,8 +191,9 @@ class CoroutineChannelSpec :
                     val ch = SluiceChannel<Int>(capacity)
                     val it = ch.iterator()
                     shouldThrow<IllegalStateException> { it.next() }
-                    ch.close(IllegalArgumentException("why"))
-                    shouldThrow<IllegalArgumentException> { it.hasNext() }
+                    val why = IllegalArgumentException("why")
+                    ch.close(why)
+                    shouldThrow<IllegalArgumentException> { it.hasNext() } shouldBeSameInstanceAs why
                 }
 
                 test("the Java face and the coroutine view share one queue") {
