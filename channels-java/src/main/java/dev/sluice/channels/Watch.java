@@ -445,13 +445,33 @@ public final class Watch<E> {
      *     reader has seen its last value
      */
     public @Nullable E tryChanged() {
+      return take(null);
+    }
+
+    /**
+     * The look of every wait, under the lock: takes a value this reader has not seen (marking it),
+     * or reports the closed state (keeping its token for later waits), or finds nothing.
+     *
+     * @param undo if not null, receives the seen version before the mark and the mark's number, for
+     *     {@link #unmark}
+     * @return the value, or {@code null} if there is none now
+     * @throws ChannelClosedException if this reader is closed, or the watch is closed and this
+     *     reader has seen its last value
+     */
+    private @Nullable E take(long @Nullable [] undo) {
       E value = null;
       boolean restore;
       watch.lock.lock();
       try {
         if (!closed && seen != watch.version) {
+          if (undo != null) {
+            undo[0] = seen;
+          }
           value = watch.value;
           restore = markLocked(watch.version);
+          if (undo != null) {
+            undo[1] = marks;
+          }
         } else if (!closed && !watch.closed) {
           return null;
         } else {
@@ -562,32 +582,19 @@ public final class Watch<E> {
      * @return whether {@code result} is done
      */
     private boolean tryDeliver(CompletableFuture<E> result) {
-      long before = 0;
-      long mark = 0;
-      E value = null;
-      boolean restore;
-      watch.lock.lock();
+      long[] undo = new long[2];
+      E value;
       try {
-        if (!closed && seen != watch.version) {
-          before = seen;
-          value = watch.value;
-          restore = markLocked(watch.version);
-          mark = marks;
-        } else if (!closed && !watch.closed) {
-          return false;
-        } else {
-          restore = true;
-        }
-      } finally {
-        watch.lock.unlock();
-      }
-      if (restore) {
-        keepToken();
+        value = take(undo);
+      } catch (ChannelClosedException e) {
+        result.completeExceptionally(e);
+        return true;
       }
       if (value == null) {
-        result.completeExceptionally(closedException());
-      } else if (!result.complete(value)) {
-        unmark(before, mark); // cancelled meanwhile: the change is this reader's to see again
+        return false;
+      }
+      if (!result.complete(value)) {
+        unmark(undo[0], undo[1]); // cancelled meanwhile: the change is this reader's to see again
       }
       return true;
     }

@@ -18,7 +18,9 @@ import kotlinx.coroutines.selects.SelectClause1
 
 /**
  * The watch's current value, as [Watch.get]; setting it is [Watch.set]. The `MutableStateFlow`-like
- * spelling of the two.
+ * spelling of the two. Neither suspends nor waits; setting a closed watch throws
+ * [dev.sluice.channels.ChannelClosedException], as [Watch.set] does (unlike a `MutableStateFlow`,
+ * a watch can be closed).
  */
 public var <E : Any> Watch<E>.value: E
     get() = get()

@@ -5,10 +5,8 @@ import dev.sluice.channels.Oneshot;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import org.jetbrains.lincheck.datastructures.IntGen;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,30 +76,12 @@ public class OneshotLincheckTest {
 
   @Test
   void modelChecking() {
-    boolean longRun = ChannelLincheckBase.longRun();
-    new ModelCheckingOptions()
-        .threads(3)
-        .actorsPerThread(3)
-        .actorsBefore(1)
-        .actorsAfter(2)
-        .iterations(longRun ? 50 : 10)
-        .invocationsPerIteration(longRun ? 1_000 : 150)
-        .sequentialSpecification(Spec.class)
-        .check(getClass());
+    KindLincheck.modelCheck(getClass(), Spec.class);
   }
 
   @Test
   void stress() {
-    boolean longRun = ChannelLincheckBase.longRun();
-    new StressOptions()
-        .threads(3)
-        .actorsPerThread(3)
-        .actorsBefore(1)
-        .actorsAfter(2)
-        .iterations(longRun ? 50 : 10)
-        .invocationsPerIteration(longRun ? 5_000 : 1_000)
-        .sequentialSpecification(Spec.class)
-        .check(getClass());
+    KindLincheck.stress(getClass(), Spec.class);
   }
 
   /**

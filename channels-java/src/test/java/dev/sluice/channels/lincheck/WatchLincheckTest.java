@@ -4,10 +4,8 @@ import dev.sluice.channels.ChannelClosedException;
 import dev.sluice.channels.Watch;
 import java.util.Objects;
 import org.jetbrains.lincheck.datastructures.IntGen;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -83,30 +81,12 @@ public class WatchLincheckTest {
 
   @Test
   void modelChecking() {
-    boolean longRun = ChannelLincheckBase.longRun();
-    new ModelCheckingOptions()
-        .threads(3)
-        .actorsPerThread(3)
-        .actorsBefore(1)
-        .actorsAfter(2)
-        .iterations(longRun ? 50 : 10)
-        .invocationsPerIteration(longRun ? 1_000 : 150)
-        .sequentialSpecification(Spec.class)
-        .check(getClass());
+    KindLincheck.modelCheck(getClass(), Spec.class);
   }
 
   @Test
   void stress() {
-    boolean longRun = ChannelLincheckBase.longRun();
-    new StressOptions()
-        .threads(3)
-        .actorsPerThread(3)
-        .actorsBefore(1)
-        .actorsAfter(2)
-        .iterations(longRun ? 50 : 10)
-        .invocationsPerIteration(longRun ? 5_000 : 1_000)
-        .sequentialSpecification(Spec.class)
-        .check(getClass());
+    KindLincheck.stress(getClass(), Spec.class);
   }
 
   /** A watch and one reader as a sequential model: the value, its version, the reader's mark. */
