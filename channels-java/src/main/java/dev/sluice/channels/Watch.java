@@ -1,8 +1,7 @@
 package dev.sluice.channels;
 
-import dev.sluice.channels.internal.BufferedChannel;
+import dev.sluice.channels.Signal.Wakeups;
 import dev.sluice.channels.internal.Engines;
-import dev.sluice.channels.internal.Waiter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,11 +40,8 @@ import org.jspecify.annotations.Nullable;
  * @param <E> the type of the value, never {@code null}
  */
 public final class Watch<E> {
-  /** What a reader's signal channel carries: "look again". */
-  private static final Object TOKEN = new Object();
-
   static {
-    Engines.register(Reader.class, r -> ((Reader<?>) r).signal);
+    Engines.register(Reader.class, r -> ((Reader<?>) r).signal.channel);
   }
 
   /** Guards every field below, and each reader's {@code seen}, {@code pending} and {@code closed}. */
@@ -235,47 +231,9 @@ public final class Watch<E> {
     }
   }
 
-  /**
-   * Runs {@code body} under the lock; then, with the lock released, resumes the readers' waits it
-   * woke. The whole runs in a claim frame, so that a kotlinx select woken here also resumes after
-   * the unlock.
-   */
+  /** Runs {@code body} under the lock, and resumes the waits it woke after the unlock. */
   private <T> T signalling(Function<Wakeups, T> body) {
-    return Engines.inClaimFrame(
-        () -> {
-          Wakeups woken = new Wakeups();
-          T result;
-          lock.lock();
-          try {
-            result = body.apply(woken);
-          } finally {
-            lock.unlock();
-            BufferedChannel.resumeAll(woken);
-          }
-          if (!woken.retry.isEmpty()) {
-            // A kotlinx select waits on these readers' signals, and this step began before the
-            // Kotlin face installed its claim frame (the first kotlinx select in this JVM): send
-            // their tokens again, now inside one.
-            signalling(
-                again -> {
-                  for (Reader<?> r : woken.retry) {
-                    r.ensureTokenLocked(again);
-                  }
-                  return null;
-                });
-          }
-          return result;
-        });
-  }
-
-  /**
-   * The waits that one locked step woke, to resume after the unlock; and the readers whose token
-   * could not be sent outside a claim frame.
-   */
-  private static final class Wakeups extends ArrayList<Waiter<?>> {
-    private static final long serialVersionUID = 1L;
-
-    final List<Reader<?>> retry = new ArrayList<>(0);
+    return Signal.signalling(lock, body);
   }
 
   @Override
@@ -309,13 +267,11 @@ public final class Watch<E> {
    */
   public static final class Reader<E> implements AutoCloseable {
     private final Watch<E> watch;
-    private final BufferedChannel<Object> signal = new BufferedChannel<>(1, BufferOverflow.SUSPEND, null);
+    /** Its {@code pending}: whether a token was put in the signal since the last mark. */
+    private final Signal signal = new Signal();
 
     /** The version this reader saw last. */
     private long seen;
-
-    /** Whether a token was put in the signal since the last mark. */
-    private boolean pending;
 
     /** How many marks this reader made: an undone mark must be the last one. */
     private long marks;
@@ -329,17 +285,7 @@ public final class Watch<E> {
 
     /** Puts a token in the signal unless one is pending; a wait it wakes goes to {@code woken}. */
     void signalLocked(Wakeups woken) {
-      if (!pending) {
-        pending = true;
-        sendTokenLocked(woken);
-      }
-    }
-
-    /** Sends a token; FULL only if one came back from a cancelled coroutine: one is enough. */
-    private void sendTokenLocked(Wakeups woken) {
-      if (signal.trySendDeferred(TOKEN, woken) == BufferedChannel.NEEDS_FRAME) {
-        woken.retry.add(this);
-      }
+      signal.raiseLocked(woken);
     }
 
     /**
@@ -357,11 +303,11 @@ public final class Watch<E> {
       if (watch.closed || closed) {
         return true;
       }
-      if (pending) {
-        while (signal.tryReceive() != null) {
+      if (signal.pending) {
+        while (signal.channel.tryReceive() != null) {
           // drain: a token given back by a cancelled coroutine may have joined the set's
         }
-        pending = false;
+        signal.pending = false;
       }
       return false;
     }
@@ -376,11 +322,8 @@ public final class Watch<E> {
     }
 
     /** Makes sure a token is in the signal, or handed to a wait in {@code woken}. Under the lock. */
-    void ensureTokenLocked(Wakeups woken) {
-      pending = true;
-      if (signal.isEmpty()) {
-        sendTokenLocked(woken);
-      }
+    private void ensureTokenLocked(Wakeups woken) {
+      signal.ensureLocked(woken);
     }
 
     /**
@@ -508,7 +451,7 @@ public final class Watch<E> {
         if (v != null) {
           return v;
         }
-        signal.receive(); // the token: look again
+        signal.channel.receive(); // the token: look again
       }
     }
 
@@ -533,7 +476,7 @@ public final class Watch<E> {
           return v;
         }
         long left = deadline - System.nanoTime();
-        if (left <= 0 || signal.receive(Duration.ofNanos(left)) == null) {
+        if (left <= 0 || signal.channel.receive(Duration.ofNanos(left)) == null) {
           return null;
         }
       }
@@ -559,7 +502,7 @@ public final class Watch<E> {
       if (tryDeliver(result)) {
         return;
       }
-      CompletableFuture<Object> token = signal.receiveAsync();
+      CompletableFuture<Object> token = signal.channel.receiveAsync();
       // A cancelled result withdraws the wait for the token; if the token came first, it goes back.
       result.whenComplete((v, e) -> token.cancel(false));
       token.whenComplete(
@@ -618,7 +561,7 @@ public final class Watch<E> {
     private void giveBackToken() {
       watch.signalling(
           woken -> {
-            if (pending) {
+            if (signal.pending) {
               ensureTokenLocked(woken);
             }
             return null;
@@ -639,7 +582,7 @@ public final class Watch<E> {
      */
     public <R> SelectClause<R> onChanged(Function<? super E, ? extends R> then) {
       Objects.requireNonNull(then, "then");
-      return signal.onReceive(
+      return signal.channel.onReceive(
           token -> {
             E v = tryChanged();
             // None only if another wait on this reader marked the change first (see the class
@@ -669,8 +612,8 @@ public final class Watch<E> {
     public String toString() {
       watch.lock.lock();
       try {
-        return "Watch.Reader[seen " + seen + " of " + watch.version + (pending ? ", pending" : "")
-            + (closed ? ", closed" : "") + ", signal " + signal + "]";
+        return "Watch.Reader[seen " + seen + " of " + watch.version + (signal.pending ? ", pending" : "")
+            + (closed ? ", closed" : "") + ", signal " + signal.channel + "]";
       } finally {
         watch.lock.unlock();
       }
