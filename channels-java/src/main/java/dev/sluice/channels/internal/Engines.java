@@ -3,6 +3,7 @@ package dev.sluice.channels.internal;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -17,6 +18,9 @@ public final class Engines {
   private static final Map<Class<?>, Function<Object, BufferedChannel<?>>> ACCESSORS =
       new ConcurrentHashMap<>();
 
+  private static final Map<Class<?>, BiFunction<Object, Boolean, Object>> LOOKS =
+      new ConcurrentHashMap<>();
+
   private Engines() {}
 
   /**
@@ -28,6 +32,34 @@ public final class Engines {
    */
   public static void register(Class<?> type, Function<Object, BufferedChannel<?>> accessor) {
     ACCESSORS.putIfAbsent(Objects.requireNonNull(type), Objects.requireNonNull(accessor));
+  }
+
+  /**
+   * Registers the look of a kind whose waits receive a token from its engine (a broadcast's
+   * subscriber): what a face calls once it holds a token, to turn it into the wait's result.
+   *
+   * @param type the public class of the kind
+   * @param look takes an instance and a flag whose meaning the kind documents, and returns the
+   *     result, or throws what the kind's waits throw
+   */
+  public static void registerLook(Class<?> type, BiFunction<Object, Boolean, Object> look) {
+    LOOKS.putIfAbsent(Objects.requireNonNull(type), Objects.requireNonNull(look));
+  }
+
+  /**
+   * Calls the look that {@code kind}'s class registered, for a face that holds one of its tokens.
+   *
+   * @param kind an instance of a kind that registered a look
+   * @param flag the kind's flag
+   * @return the look's result
+   * @throws IllegalArgumentException if {@code kind}'s class registered no look
+   */
+  public static Object look(Object kind, boolean flag) {
+    BiFunction<Object, Boolean, Object> look = LOOKS.get(kind.getClass());
+    if (look == null) {
+      throw new IllegalArgumentException("not a kind with a look: " + kind.getClass().getName());
+    }
+    return look.apply(kind, flag);
   }
 
   /**

@@ -5,8 +5,9 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 
 /**
  * The Lincheck runs shared by the tests of the kinds built on the engine ({@link
- * OneshotLincheckTest}, {@link WatchLincheckTest}): three threads of three operations, one before
- * and two after, sized by {@code sluice.stress} as {@link ChannelLincheckBase} is.
+ * OneshotLincheckTest}, {@link WatchLincheckTest}, {@link BroadcastLincheckTest}): three threads of
+ * three operations, one before and two after, sized by {@code sluice.stress} as {@link
+ * ChannelLincheckBase} is.
  */
 final class KindLincheck {
   private KindLincheck() {}
