@@ -3,6 +3,8 @@ package dev.sluice.channels;
 import dev.sluice.channels.Signal.Wakeups;
 import dev.sluice.channels.internal.Engines;
 import dev.sluice.channels.internal.Lag;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -51,19 +53,31 @@ public final class Broadcast<E> {
   /** A look's result: nothing to receive now (only if two threads use one subscriber at once). */
   private static final Object NOTHING = new Object();
 
+  /** Release writes and acquire reads of the ring's slots, for the subscribers' lock-free reads. */
+  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
+
   static {
     Engines.register(Subscriber.class, s -> ((Subscriber<?>) s).signal.channel);
     Engines.registerLook(Subscriber.class, (s, skipLag) -> ((Subscriber<?>) s).lookForFace(skipLag));
   }
 
-  /** Guards every field below, and each subscriber's state. */
+  /**
+   * Guards every field below, and each subscriber's state, except that a subscriber holding its
+   * token reads the ring without it (see {@link Subscriber#look}).
+   */
   private final ReentrantLock lock = new ReentrantLock();
 
-  /** The element with sequence number {@code s} is at {@code ring[s % ring.length]}. */
+  /**
+   * The element with sequence number {@code s} is at {@code ring[s % ring.length]}. Written under the
+   * lock with release stores, before {@link #tail} moves past it.
+   */
   private final Object[] ring;
 
-  /** The sequence number of the next send: the ring holds the elements before it, at most its length. */
-  private long tail;
+  /**
+   * The sequence number of the next send: the ring holds the elements before it, at most its length.
+   * Written under the lock; read without it by subscribers.
+   */
+  private volatile long tail;
 
   private boolean closed;
 
@@ -105,8 +119,11 @@ public final class Broadcast<E> {
           if (closed) {
             throw new ChannelClosedException("broadcast is closed", null);
           }
-          ring[index(tail)] = element;
-          tail++;
+          long t = tail;
+          // A release store: a lock-free reader that sees the slot's new element also sees the
+          // tail that tells it the slot's old element is gone (Subscriber.tryReadHeld).
+          SLOT.setRelease(ring, index(t), element);
+          tail = t + 1;
           for (Subscriber<E> s : subscribers) {
             s.signal.raiseLocked(woken);
           }
@@ -319,10 +336,19 @@ public final class Broadcast<E> {
     /** Its {@code pending}: whether the one token exists. */
     private final Signal signal = new Signal();
 
-    /** The sequence number of the next element to receive from the ring. */
-    private long next;
+    /**
+     * The sequence number of the next element to receive from the ring. Written only by the
+     * holder of the token; read by others under the lock.
+     */
+    private volatile long next;
 
     private boolean closed;
+
+    /**
+     * Whether the look must take the lock: the subscriber is closed, or something was given back.
+     * Written under the lock; read by the lock-free look.
+     */
+    private volatile boolean slow;
 
     /**
      * What futures took and could not deliver (they were cancelled first): elements and lags, to
@@ -539,6 +565,7 @@ public final class Broadcast<E> {
           woken -> {
             if (!closed) {
               closed = true;
+              slow = true;
               givenBack = null;
               broadcast.subscribers.remove(this);
               signal.raiseLocked(woken);
@@ -570,6 +597,12 @@ public final class Broadcast<E> {
      *     closed
      */
     private Object look(boolean skipLag) {
+      if (!slow) {
+        Object element = tryReadHeld();
+        if (element != null) {
+          return element;
+        }
+      }
       Object r =
           broadcast.signalling(
               woken -> {
@@ -582,6 +615,38 @@ public final class Broadcast<E> {
             r == CLOSED ? "broadcast is closed" : "subscriber is closed", null);
       }
       return r;
+    }
+
+    /**
+     * The look's fast path, without the broadcast's lock: takes the next element if the ring holds
+     * it and will not overwrite it while it is read, and hands the token on. Only the token's
+     * holder moves {@link #next}, so nobody else takes the element.
+     *
+     * @return the element, or {@code null} if the look needs the lock (nothing new, a lag, an
+     *     element about to be overwritten)
+     */
+    private @Nullable Object tryReadHeld() {
+      Broadcast<E> b = broadcast;
+      int capacity = b.ring.length;
+      long n = next;
+      long t = b.tail;
+      if (n >= t || t - n >= capacity) {
+        return null; // nothing new, or a lag, or the oldest element held: the next send overwrites it
+      }
+      Object element = SLOT.getAcquire(b.ring, b.index(n));
+      // The slot of n is overwritten by the send of n + capacity, which first sees the tail at
+      // n + capacity: if the tail is still below that, the element read is n's.
+      long after = b.tail;
+      if (after - n >= capacity) {
+        return null;
+      }
+      next = n + 1;
+      if (n + 1 < after) {
+        signal.channel.trySend(Signal.TOKEN); // more to receive: the token goes back, no lock needed
+      } else {
+        release(); // perhaps the last: the lock decides between the token and a send under way
+      }
+      return element;
     }
 
     /** The look for the Kotlin face (through {@link Engines#look}); {@code null} for nothing. */
@@ -597,6 +662,7 @@ public final class Broadcast<E> {
       long missed = 0;
       while (givenBack != null && !givenBack.isEmpty()) {
         Object g = givenBack.pollFirst();
+        slow = !givenBack.isEmpty();
         if (!(g instanceof Lag)) {
           return missed == 0 ? g : new Lag(missed, g);
         }
@@ -615,7 +681,8 @@ public final class Broadcast<E> {
         }
       }
       if (next < b.tail) {
-        Object element = b.ring[b.index(next++)];
+        Object element = b.ring[b.index(next)];
+        next++;
         return missed == 0 ? element : new Lag(missed, element);
       }
       if (missed > 0) {
@@ -656,6 +723,7 @@ public final class Broadcast<E> {
                 givenBack = new ArrayDeque<>(2);
               }
               givenBack.addFirst(taken);
+              slow = true;
               signal.raiseLocked(woken);
             }
             return null;

@@ -8,6 +8,9 @@ package dev.sluice.channels;
  * <p>Thrown by the blocking faces ({@link Broadcast.Subscriber#receive()}, a {@link Select} over
  * {@link Broadcast.Subscriber#onReceive}) and, unless told to skip lags, by the Kotlin views. The
  * other faces report a lag as a result: {@link Broadcast.Received#isLagged()}.
+ *
+ * <p>A lag is an expected event for a slow subscriber, not a bug to trace: the exception records no
+ * stack trace, so that reporting it does not slow the subscriber further.
  */
 public class LaggedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -21,7 +24,8 @@ public class LaggedException extends RuntimeException {
    * @throws IllegalArgumentException if {@code missed} is less than one
    */
   public LaggedException(long missed) {
-    super("subscriber lagged behind: missed " + missed + " element" + (missed == 1 ? "" : "s"));
+    super("subscriber lagged behind: missed " + missed + " element" + (missed == 1 ? "" : "s"), null,
+        false, false);
     if (missed < 1) {
       throw new IllegalArgumentException("missed must be at least 1: " + missed);
     }
