@@ -1,0 +1,166 @@
+package dev.sluice.docs
+
+import dev.sluice.channels.Broadcast
+import dev.sluice.channels.Channel
+import dev.sluice.channels.Oneshot
+import dev.sluice.channels.Watch
+import dev.sluice.coroutines.SluiceChannel
+import dev.sluice.coroutines.asCoroutineChannel
+import dev.sluice.coroutines.asFlow
+import dev.sluice.coroutines.asSluiceChannel
+import dev.sluice.coroutines.await
+import dev.sluice.coroutines.receiveAsFlow
+import java.util.concurrent.atomic.AtomicInteger
+import kotlin.concurrent.thread
+import kotlin.time.Duration.Companion.seconds
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.flow.consumeAsFlow
+import kotlinx.coroutines.flow.map
+import kotlinx.coroutines.flow.take
+import kotlinx.coroutines.flow.toList
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.selects.onTimeout
+import kotlinx.coroutines.selects.select
+import kotlinx.coroutines.withContext
+import kotlinx.coroutines.yield
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+
+/**
+ * The Kotlin code of the pages, each region between `// snippet: name` and `// end snippet` shown
+ * word for word on a page (PagesTest checks it), and run here with checks of what the page says.
+ */
+class KotlinSnippetsTest {
+
+    @Test
+    fun readmeKotlin() = runBlocking {
+        val printed = AtomicInteger()
+        fun println(line: String) {
+            kotlin.io.println(line)
+            printed.incrementAndGet()
+        }
+        // snippet: readme-kotlin
+        val jobs = Channel.bounded<String>(16)        // dev.sluice.channels.Channel
+        val view = jobs.asCoroutineChannel()           // a kotlinx.coroutines.channels.Channel<String>
+
+        launch { for (job in view) println(job) }      // coroutines suspend; threads keep calling jobs.send(...)
+        select<Unit> {                                 // kotlinx's own select, beside kotlinx channels
+            view.onReceive { println("got $it") }
+            onTimeout(100) { println("quiet") }
+        }
+        // end snippet
+        thread { repeat(3) { jobs.send("job $it") }; jobs.close() }
+        while (!jobs.isClosedForReceive) yield()
+        assertTrue(printed.get() >= 3, "the select's line and at least the last jobs")
+    }
+
+    @Test
+    fun quickStartKotlin() = runBlocking {
+        // snippet: quick-start-kotlin
+        val lines = SluiceChannel<String>(64)                 // a kotlinx Channel, on a Sluice queue
+        val javaSide = lines.asSluiceChannel()                // the same queue, for Java threads
+
+        thread {
+            for (line in listOf("GET /", "GET /about")) javaSide.send(line)   // blocks while full
+            javaSide.close()                                  // ends the flow below
+        }
+        val shipped = lines.consumeAsFlow().map { it.lowercase() }.toList()  // suspends, never blocks
+        // end snippet
+        assertEquals(listOf("get /", "get /about"), shipped)
+    }
+
+    @Test
+    fun facesKotlin() = runBlocking {
+        // snippet: faces-kotlin
+        val orders = Channel.bounded<String>(16)               // one Sluice channel
+        val coroutines = orders.asCoroutineChannel()           // its kotlinx view
+
+        thread { orders.send("from a thread") }                // blocks while full
+        orders.sendAsync("from a future")                      // completes once the order is in
+        launch { coroutines.send("from a coroutine") }         // suspends while full
+
+        val received = List(3) { coroutines.receive() }        // one queue: all three arrive
+        // end snippet
+        assertEquals(listOf("from a coroutine", "from a future", "from a thread"), received.sorted())
+    }
+
+    @Test
+    fun selectKotlin() = runBlocking {
+        val shutdown = SluiceChannel<String>()
+        val orders = SluiceChannel<String>(8)
+        orders.send("order 1")
+        // snippet: select-kotlin
+        val next = select {
+            shutdown.onReceive { "stopping: $it" }
+            orders.onReceive { "handling $it" }
+            onTimeout(1.seconds) { "idle" }
+        }
+        // end snippet
+        assertEquals("handling order 1", next)
+    }
+
+    @Test
+    fun cancelKotlin() = runBlocking {
+        // snippet: cancel-kotlin
+        val mail = SluiceChannel<String>(1)
+        val waiting = launch { mail.receive() }
+        yield()                                  // it waits now
+        waiting.cancel()                         // cancelled while waiting: it took nothing
+        mail.send("kept")
+        check(mail.receive() == "kept")          // the element is still there for the next receive
+        // end snippet
+        assertTrue(waiting.isCancelled)
+    }
+
+    @Test
+    fun pitfallBlockingInCoroutines() = runBlocking {
+        val jobs = Channel.bounded<String>(4)
+        jobs.send("a")
+        jobs.send("b")
+        // snippet: pitfall-blocking
+        val view = jobs.asCoroutineChannel()
+        val first = view.receive()                               // suspends: the thread is free
+
+        val second = withContext(Dispatchers.IO) { jobs.receive() } // or block where blocking is fine
+        // end snippet
+        assertEquals(listOf("a", "b"), listOf(first, second))
+    }
+
+    @Test
+    fun kindsKotlin() = runBlocking {
+        // snippet: kinds-kotlin
+        val reply = Oneshot.create<String>()
+        launch { reply.send("pong") }
+        check(reply.await() == "pong")                            // suspends for the one value
+
+        val config = Watch.create("v1")
+        launch { config.set("v2"); config.close() }
+        check(config.asFlow().toList().last() == "v2")            // the latest, then done on close
+
+        val ticks = Broadcast.create<Int>(2)
+        val slow = ticks.subscribe()
+        repeat(5) { ticks.send(it) }
+        ticks.close()
+        val seen = slow.receiveAsFlow(onLag = { missed -> println("missed $missed") }).toList()
+        check(seen == listOf(3, 4))                               // the rest was overwritten
+        // end snippet
+        assertEquals(1, ticks.subscriberCount(), "receiveAsFlow leaves the subscriber open")
+    }
+
+    @Test
+    fun broadcastFlowKotlin() = runBlocking {
+        val events = Broadcast.create<String>(64)
+        // snippet: broadcast-flow-kotlin
+        val collector = launch {
+            events.asFlow().take(2).collect { println("event $it") }   // subscribes when it starts
+        }
+        while (events.subscriberCount() == 0) yield()                 // it has subscribed now
+        events.send("login")
+        events.send("logout")
+        collector.join()
+        // end snippet
+        assertEquals(0, events.subscriberCount(), "the collection closed its subscriber")
+    }
+}
