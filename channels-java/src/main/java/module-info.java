@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The Sluice developers
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * Sluice channels: one queue for blocking threads, {@link java.util.concurrent.CompletableFuture}s
  * and (through {@code dev.sluice.coroutines}) Kotlin coroutines.

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The Sluice developers
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package dev.sluice.channels;
 
 import java.time.Duration;

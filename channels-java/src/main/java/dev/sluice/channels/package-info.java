@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The Sluice developers
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * Channels that Java threads, {@link java.util.concurrent.CompletableFuture}-based code and Kotlin
  * coroutines share.

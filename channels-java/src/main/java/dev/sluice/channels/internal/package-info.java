@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 The Sluice developers
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * The engine behind {@link dev.sluice.channels.Channel}: not public API. Exported only to the Kotlin
  * face ({@code dev.sluice.coroutines}), which plugs its own {@link dev.sluice.channels.internal.Waiter}
