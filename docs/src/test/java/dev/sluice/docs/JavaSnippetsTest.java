@@ -42,26 +42,24 @@ class JavaSnippetsTest {
 
   @Test
   void readmeJava() throws Exception {
+    List<String> served = new ArrayList<>();
     // snippet: readme-java
-    Channel<String> jobs = Channel.bounded(16);
+    Channel<String> orders = Channel.bounded(64);          // waits when 64 orders wait
 
-    Thread producer = new Thread(() -> {
+    new Thread(() -> {
         try {
-            for (int i = 0; i < 100; i++) jobs.send("job " + i); // waits while the channel is full
+            for (String o : List.of("tea", "cake")) orders.send(o);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            jobs.close();                                        // receivers drain, then stop
+            orders.close();                                // no more orders: receivers finish
         }
-    });
-    producer.start();
-
-    for (String job : jobs) {                                    // ends when closed and drained
-        System.out.println(job);
-    }
+    }).start();
     // end snippet
-    producer.join();
-    assertTrue(jobs.isClosedForReceive());
+    for (String order : orders) {
+      served.add(order);
+    }
+    assertEquals(List.of("tea", "cake"), served);
   }
 
   record Get(String key, Oneshot<String> reply) {}

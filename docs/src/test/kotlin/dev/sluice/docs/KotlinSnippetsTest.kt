@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger
 import kotlin.concurrent.thread
 import kotlin.time.Duration.Companion.seconds
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.flow.consumeAsFlow
 import kotlinx.coroutines.flow.map
 import kotlinx.coroutines.flow.take
@@ -36,24 +37,40 @@ class KotlinSnippetsTest {
 
     @Test
     fun readmeKotlin() = runBlocking {
-        val printed = AtomicInteger()
+        val orders = Channel.bounded<String>(64)
+        thread {
+            for (o in listOf("tea", "cake", "soup")) orders.send(o)
+            orders.close()
+        }
+        val served = java.util.concurrent.ConcurrentLinkedQueue<String>()
         fun println(line: String) {
+            served += line.substringAfter("serves ")
             kotlin.io.println(line)
-            printed.incrementAndGet()
         }
         // snippet: readme-kotlin
-        val jobs = Channel.bounded<String>(16)        // dev.sluice.channels.Channel
-        val view = jobs.asCoroutineChannel()           // a kotlinx.coroutines.channels.Channel<String>
+        val view = orders.asCoroutineChannel()             // a kotlinx.coroutines Channel, same queue
+        coroutineScope {
+            repeat(2) { waiter ->
+                launch {                                    // two coroutines share the orders
+                    for (order in view) println("waiter $waiter serves $order")
+                }
+            }
+        }                                                   // both loops end when Java closes it
+        // end snippet
+        assertEquals(listOf("cake", "soup", "tea"), served.sorted())
+    }
 
-        launch { for (job in view) println(job) }      // coroutines suspend; threads keep calling jobs.send(...)
-        select<Unit> {                                 // kotlinx's own select, beside kotlinx channels
-            view.onReceive { println("got $it") }
-            onTimeout(100) { println("quiet") }
+    @Test
+    fun selectWithTimeoutKotlin() = runBlocking {
+        val jobs = Channel.bounded<String>(16)
+        val view = jobs.asCoroutineChannel()
+        // snippet: select-timeout-kotlin
+        val next = select {                                 // kotlinx's own select
+            view.onReceive { "got $it" }
+            onTimeout(100) { "quiet" }                      // nothing came in 100 ms
         }
         // end snippet
-        thread { repeat(3) { jobs.send("job $it") }; jobs.close() }
-        while (!jobs.isClosedForReceive) yield()
-        assertTrue(printed.get() >= 3, "the select's line and at least the last jobs")
+        assertEquals("quiet", next)
     }
 
     @Test
