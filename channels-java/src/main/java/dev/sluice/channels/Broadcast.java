@@ -211,6 +211,13 @@ public final class Broadcast<E> {
     return ring.length;
   }
 
+  /**
+   * A snapshot for debugging: whether the broadcast is closed, how many elements were sent, its
+   * capacity and its subscriber count. It takes the broadcast's lock for a moment; its format may
+   * change.
+   *
+   * @return a description of this broadcast's state
+   */
   @Override
   public String toString() {
     lock.lock();
@@ -301,11 +308,21 @@ public final class Broadcast<E> {
           && Objects.equals(value, ((Received<?>) o).value);
     }
 
+    /**
+     * A hash code consistent with {@link #equals}: the element's, or one made from the lag's count.
+     *
+     * @return the hash code
+     */
     @Override
     public int hashCode() {
       return value != null ? value.hashCode() : Long.hashCode(missed);
     }
 
+    /**
+     * The element, or the lag and its count, for debugging; the format may change.
+     *
+     * @return a description of this result
+     */
     @Override
     public String toString() {
       return value != null ? "Received[" + value + "]" : "Received[lagged, missed " + missed + "]";
@@ -578,6 +595,13 @@ public final class Broadcast<E> {
           });
     }
 
+    /**
+     * A snapshot for debugging: the position of the next element this subscriber will receive, the
+     * broadcast's, and whether the subscriber is closed. It takes the broadcast's lock for a moment;
+     * its format may change.
+     *
+     * @return a description of this subscriber's state
+     */
     @Override
     public String toString() {
       broadcast.lock.lock();

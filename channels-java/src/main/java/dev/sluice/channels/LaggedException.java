@@ -19,6 +19,7 @@ package dev.sluice.channels;
 public class LaggedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** How many elements the subscriber missed: at least one. */
   private final long missed;
 
   /**

@@ -287,6 +287,12 @@ public final class Oneshot<E> implements Receiver<E> {
     return engine.stream();
   }
 
+  /**
+   * A snapshot for debugging: whether the value is still awaited, was sent (and is still held, or
+   * was since received or dropped), or the oneshot was closed without one. Its format may change.
+   *
+   * @return a description of this oneshot's state
+   */
   @Override
   public String toString() {
     String state;

@@ -240,6 +240,12 @@ public final class Watch<E> {
     return Signal.signalling(lock, body);
   }
 
+  /**
+   * A snapshot for debugging: whether the watch is closed, its version (how many values were set)
+   * and its reader count. It takes the watch's lock for a moment; its format may change.
+   *
+   * @return a description of this watch's state
+   */
   @Override
   public String toString() {
     lock.lock();
@@ -612,6 +618,12 @@ public final class Watch<E> {
           });
     }
 
+    /**
+     * A snapshot for debugging: the version this reader has seen against the watch's, and whether
+     * the reader is closed. It takes the watch's lock for a moment; its format may change.
+     *
+     * @return a description of this reader's state
+     */
     @Override
     public String toString() {
       watch.lock.lock();

@@ -185,7 +185,7 @@ private val DEFAULT_BUFFER: Int =
     (System.getProperty("kotlinx.coroutines.channels.defaultBuffer")?.toIntOrNull() ?: 64)
         .coerceIn(1, Int.MAX_VALUE - 1)
 
-/** The engine of a Sluice channel of any kind ([Oneshot] among them). */
+/** The engine of a Sluice channel of any kind ([dev.sluice.channels.Oneshot] among them). */
 internal fun <E : Any> engineOf(channel: Any): BufferedChannel<E> {
     val engine = Engines.of(channel)
     require(engine != null) { "not a Sluice channel: ${channel.javaClass.name}" }
