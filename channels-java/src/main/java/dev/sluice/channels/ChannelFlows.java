@@ -55,7 +55,7 @@ public final class ChannelFlows {
    * for its subscriber's demand, and competes with the other subscriptions and every other receiver
    * of the channel for them.
    *
-   * <h3>Demand</h3>
+   * <h4>Demand</h4>
    *
    * A subscription takes an element from the channel only while its subscriber has requested more
    * than it was given: with no demand it takes nothing, and with a demand of {@code n} it takes at
@@ -63,7 +63,7 @@ public final class ChannelFlows {
    * Receiver#receiveAsync()} waiting in the channel, served first come, first served with the
    * channel's other receivers.
    *
-   * <h3>Completion</h3>
+   * <h4>Completion</h4>
    *
    * When the channel is closed and drained, the subscriber gets {@code onComplete}, or {@code
    * onError} with the cause given to {@link Sender#close(Throwable)} ({@link
@@ -72,7 +72,7 @@ public final class ChannelFlows {
    * subscribes, when its subscriber requests, and when its waiting receive fails. A subscriber with
    * no demand is told of a later close at its next {@code request}.
    *
-   * <h3>Cancellation</h3>
+   * <h4>Cancellation</h4>
    *
    * {@link Flow.Subscription#cancel()} withdraws the waiting receive, if any; an element that was
    * taken for the subscriber but not yet signalled goes back to the channel (see the class
@@ -80,7 +80,7 @@ public final class ChannelFlows {
    * cancelled from another thread (rule 2.8); a cancel from inside {@code onNext} stops the signals
    * at once. The subscription then drops its reference to the subscriber.
    *
-   * <h3>Threads</h3>
+   * <h4>Threads</h4>
    *
    * Signals run in the thread that makes them possible: {@code onSubscribe} in the subscribing
    * thread; an element already buffered in the thread that requests it; an element that a waiting
@@ -161,7 +161,7 @@ public final class ChannelFlows {
    * A subscriber that sends every element it receives into {@code sender}, in order, and requests
    * only what the channel can take.
    *
-   * <h3>Demand</h3>
+   * <h4>Demand</h4>
    *
    * The subscriber keeps count of the elements it requested that the channel has not taken yet
    * (arriving, or waiting to be sent), and keeps it at most a limit: {@code batch}, or the room the
@@ -171,14 +171,14 @@ public final class ChannelFlows {
    * the publisher. A rendezvous channel gets one element at a time, handed over to a receiver before
    * the next is requested.
    *
-   * <h3>Sending</h3>
+   * <h4>Sending</h4>
    *
    * Each element is sent with {@link Sender#trySend}; if the channel is full, with {@link
    * Sender#sendAsync}, and the elements after it wait in the subscriber, in order, until it was
    * taken. So {@code onNext} never blocks the publisher's thread. The sends complete in receiving
    * threads, which then send what waited and request more from the publisher.
    *
-   * <h3>Completion</h3>
+   * <h4>Completion</h4>
    *
    * {@code onComplete} and {@code onError} come after the last {@code onNext}: the elements the
    * subscriber still holds are sent first. Then, if {@code closeWhenDone}, {@code onComplete} closes
@@ -187,12 +187,14 @@ public final class ChannelFlows {
    * pipeline. With {@code closeWhenDone} false the sender stays open, for several publishers that
    * feed one channel.
    *
-   * <h3>A closed channel</h3>
+   * <h4>A closed channel</h4>
    *
    * If the channel is closed (by another sender, or cancelled by a receiver) before the subscriber is
    * done, the subscriber cancels its subscription at its next element or request, and hands every
    * element it could not send to {@code onUnsent}, in the thread that found the channel closed. The
-   * elements that come after the cancel (rule 2.8) go there too.
+   * elements that come after the cancel (rule 2.8) go there too. A {@link Sender} of another
+   * implementation whose {@code trySend} or {@code sendAsync} throws is treated the same way, and
+   * what it threw goes to the thread's uncaught-exception handler: {@code onNext} never throws.
    *
    * <p>The subscriber serves one subscription: a second {@code onSubscribe} is cancelled (rule 2.5).
    *

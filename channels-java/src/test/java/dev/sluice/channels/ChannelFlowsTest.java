@@ -515,6 +515,38 @@ class ChannelFlowsTest {
     }
 
     @Test
+    void aSenderOfAnotherKindThatThrows_isTreatedAsClosed_andOnNextDoesNotThrow() throws Exception {
+      @SuppressWarnings("unchecked")
+      Sender<String> broken =
+          (Sender<String>)
+              Proxy.newProxyInstance(
+                  getClass().getClassLoader(),
+                  new Class<?>[] {Sender.class},
+                  (proxy, method, args) -> {
+                    if (method.getName().equals("trySend")) {
+                      throw new IllegalStateException("broken sender");
+                    }
+                    return method.getName().equals("isClosedForSend") ? false : null;
+                  });
+      List<String> unsent = new ArrayList<>();
+      ConcurrentLinkedQueue<Throwable> uncaught = new ConcurrentLinkedQueue<>();
+      Upstream upstream = new Upstream();
+      TestThreads.start(
+              () -> {
+                Thread.currentThread().setUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+                Flow.Subscriber<String> subscriber =
+                    ChannelFlows.subscriber(broken, 4, true, unsent::add);
+                subscriber.onSubscribe(upstream);
+                subscriber.onNext("x");
+                return null;
+              })
+          .join();
+      assertEquals(List.of("x"), unsent);
+      assertTrue(upstream.cancelled);
+      assertEquals("broken sender", uncaught.peek().getMessage());
+    }
+
+    @Test
     void aSecondOnSubscribe_isCancelled() {
       Flow.Subscriber<Integer> subscriber = ChannelFlows.subscriber(Channel.unbounded());
       Upstream first = new Upstream();

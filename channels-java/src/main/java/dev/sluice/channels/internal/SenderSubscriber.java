@@ -162,21 +162,25 @@ public final class SenderSubscriber<E> implements Flow.Subscriber<E> {
       if (element == null) {
         break;
       }
-      boolean sent;
+      CompletableFuture<Void> next;
       try {
-        sent = sender.trySend(element);
-      } catch (ChannelClosedException closed) {
+        if (sender.trySend(element)) {
+          inHand--;
+          continue;
+        }
+        // Full: wait for room without blocking anyone. Later elements stay held behind this one.
+        next = sender.sendAsync(element);
+      } catch (RuntimeException refused) {
+        // A closed channel; or a Sender of another kind failing: the same for this subscriber,
+        // which must not throw from onNext (rule 2.13).
+        if (!(refused instanceof ChannelClosedException)) {
+          BufferedChannel.reportUncaught(refused);
+        }
         unsent(element);
         closedUnderneath(s);
         break;
       }
-      if (sent) {
-        inHand--;
-        continue;
-      }
-      // Full: wait for room without blocking anyone. Later elements stay held behind this one.
       sendingElement = element;
-      CompletableFuture<Void> next = sender.sendAsync(element);
       sending = next;
       next.whenComplete((ignored, failure) -> signal());
     }
@@ -192,10 +196,14 @@ public final class SenderSubscriber<E> implements Flow.Subscriber<E> {
         finished = true;
         if (closeWhenDone) {
           Throwable cause = error;
-          if (cause == null) {
-            sender.close();
-          } else {
-            sender.close(cause);
+          try {
+            if (cause == null) {
+              sender.close();
+            } else {
+              sender.close(cause);
+            }
+          } catch (RuntimeException failure) { // a Sender of another kind; rule 2.13 again
+            BufferedChannel.reportUncaught(failure);
           }
         }
       }
