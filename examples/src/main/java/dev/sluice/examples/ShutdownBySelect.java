@@ -8,14 +8,16 @@ import java.time.Duration;
  * Graceful shutdown through select: a loop serves requests until a shutdown signal arrives, and
  * reports when it was idle for a while. The requests still buffered at shutdown are drained, not lost.
  */
-final class ShutdownBySelect implements RunAll.Example {
-  @Override
-  public String name() {
-    return "select: serve requests until a shutdown signal, with an idle timeout";
-  }
+public final class ShutdownBySelect {
+  private ShutdownBySelect() {}
 
-  @Override
-  public void run() throws Exception {
+  /**
+   * Runs the server and a client, and checks that every request was served once.
+   *
+   * @param args ignored
+   * @throws Exception if a request was lost or served twice
+   */
+  public static void main(String[] args) throws Exception {
     Channel<String> requests = Channel.bounded(16);
     Channel<String> shutdown = Channel.rendezvous();
 
@@ -57,6 +59,6 @@ final class ShutdownBySelect implements RunAll.Example {
     }
     client.join();
     System.out.printf("   served %d requests (idle %d times), then shut down%n", served, idle);
-    RunAll.check(served == 10, "all 10 requests served exactly once");
+    Check.that(served == 10, "all 10 requests served exactly once");
   }
 }

@@ -7,18 +7,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A worker pool: two producer threads send jobs into a bounded channel, three workers compete for
- * them, and one more consumer takes jobs through {@code receiveAsync}. Closing the channel ends the
- * workers once they drained it. Every job is done exactly once.
+ * A worker pool in plain Java: two producer threads send jobs into a bounded channel, three worker
+ * threads compete for them with the blocking face (a {@code for} loop over the channel), and one
+ * more worker takes jobs through {@code receiveAsync}, with no thread of its own. Closing the
+ * channel ends the workers once they drained it. Every job is done exactly once. ({@link
+ * CoroutineWorkerPool} has coroutines for workers.)
  */
-final class WorkerPool implements RunAll.Example {
-  @Override
-  public String name() {
-    return "worker pool: 2 producers, 3 blocking workers, 1 async worker, one bounded channel";
-  }
+public final class WorkerPool {
+  private WorkerPool() {}
 
-  @Override
-  public void run() throws Exception {
+  /**
+   * Runs the pool and checks that every job was done once.
+   *
+   * @param args ignored
+   * @throws Exception if a job was lost or done twice
+   */
+  public static void main(String[] args) throws Exception {
     Channel<Integer> jobs = Channel.bounded(8);
     AtomicLong sum = new AtomicLong();
     AtomicLong done = new AtomicLong();
@@ -68,9 +72,11 @@ final class WorkerPool implements RunAll.Example {
     asyncWorker.join();
 
     long n = 2L * perProducer;
-    System.out.printf("   %d jobs done, sum %d%n", done.get(), sum.get());
-    RunAll.check(done.get() == n, "every job done once");
-    RunAll.check(sum.get() == n * (n + 1) / 2, "the sum of all job numbers");
+    System.out.printf(
+        "   %d jobs from 2 producers, done by 3 blocking workers and 1 async one: sum %d%n",
+        done.get(), sum.get());
+    Check.that(done.get() == n, "every job done once");
+    Check.that(sum.get() == n * (n + 1) / 2, "the sum of all job numbers");
   }
 
   /**
