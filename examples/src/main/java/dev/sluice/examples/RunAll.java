@@ -34,6 +34,7 @@ public final class RunAll {
 
   private static final List<Example> EXAMPLES =
       List.of(
+          new Example("LogShipper", LogShipper::main),
           new Example("WorkerPool", () -> WorkerPool.main(new String[0])),
           new Example("ShutdownBySelect", () -> ShutdownBySelect.main(new String[0])));
 
