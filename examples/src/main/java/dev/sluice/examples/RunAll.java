@@ -36,6 +36,7 @@ public final class RunAll {
       List.of(
           new Example("LogShipper", LogShipper::main),
           new Example("WorkerPool", () -> WorkerPool.main(new String[0])),
+          new Example("CoroutineWorkerPool", CoroutineWorkerPool::main),
           new Example("ShutdownBySelect", () -> ShutdownBySelect.main(new String[0])));
 
   /**
