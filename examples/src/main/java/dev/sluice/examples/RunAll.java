@@ -37,6 +37,7 @@ public final class RunAll {
           new Example("LogShipper", LogShipper::main),
           new Example("WorkerPool", () -> WorkerPool.main(new String[0])),
           new Example("CoroutineWorkerPool", CoroutineWorkerPool::main),
+          new Example("AccountActor", AccountActor::main),
           new Example("ShutdownBySelect", () -> ShutdownBySelect.main(new String[0])));
 
   /**
