@@ -38,6 +38,7 @@ public final class RunAll {
           new Example("WorkerPool", () -> WorkerPool.main(new String[0])),
           new Example("CoroutineWorkerPool", CoroutineWorkerPool::main),
           new Example("AccountActor", AccountActor::main),
+          new Example("Pipeline", Pipeline::main),
           new Example("ShutdownBySelect", () -> ShutdownBySelect.main(new String[0])));
 
   /**
