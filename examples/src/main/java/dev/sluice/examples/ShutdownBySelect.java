@@ -5,8 +5,10 @@ import dev.sluice.channels.Select;
 import java.time.Duration;
 
 /**
- * Graceful shutdown through select: a loop serves requests until a shutdown signal arrives, and
- * reports when it was idle for a while. The requests still buffered at shutdown are drained, not lost.
+ * Graceful shutdown through select: a server loop waits on its requests, a shutdown channel and a
+ * timeout at once, serves requests until the shutdown signal arrives, and notes each time it was
+ * idle for a while (where a real server would flush or send a heartbeat). The requests still
+ * buffered at shutdown are drained, not lost.
  */
 public final class ShutdownBySelect {
   private ShutdownBySelect() {}
@@ -27,8 +29,11 @@ public final class ShutdownBySelect {
               try {
                 for (int i = 0; i < 10; i++) {
                   requests.send("request-" + i);
+                  if (i == 4) {
+                    Thread.sleep(120); // a quiet spell: the server's timeout clause fires
+                  }
                 }
-                shutdown.send("stop");
+                shutdown.send("stop"); // returns once the server took it: a rendezvous
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
@@ -58,7 +63,8 @@ public final class ShutdownBySelect {
       System.out.println("   drained " + late);
     }
     client.join();
-    System.out.printf("   served %d requests (idle %d times), then shut down%n", served, idle);
+    System.out.printf(
+        "   served %d requests, was idle for 50 ms %d time(s), then shut down%n", served, idle);
     Check.that(served == 10, "all 10 requests served exactly once");
   }
 }
