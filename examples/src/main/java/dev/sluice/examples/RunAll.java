@@ -40,7 +40,8 @@ public final class RunAll {
           new Example("AccountActor", AccountActor::main),
           new Example("Pipeline", Pipeline::main),
           new Example("ShutdownBySelect", () -> ShutdownBySelect.main(new String[0])),
-          new Example("ConfigWatcher", ConfigWatcher::main));
+          new Example("ConfigWatcher", ConfigWatcher::main),
+          new Example("EventBus", EventBus::main));
 
   /**
    * Runs the examples named in {@code args}, or all of them, and exits: 0 if each finished and
