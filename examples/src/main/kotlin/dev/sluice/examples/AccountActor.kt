@@ -86,7 +86,7 @@ fun main() = runBlocking {
     fromJava.await()
     val balance = account.ask(AccountCommand::Balance)
     println("   100 deposits of 2 from Java futures, 100 of 3 from coroutines: balance $balance")
-    check(balance == 500L) { "balance 500, not $balance" }
+    check(balance == 500L) { "expected a balance of 500, got $balance" }
 
     try {
         account.ask { AccountCommand.Withdraw(1_000, it) }
@@ -99,8 +99,9 @@ fun main() = runBlocking {
     val fromJavaPaid = AccountTeller.withdraw(mailbox, 120).await()
     println("   Java withdraws 1000: $fromJavaRefused")
     println("   Java withdraws 120: $fromJavaPaid")
-    check(fromJavaRefused.startsWith("refused")) { "an overdraft from Java is refused" }
-    check(account.ask(AccountCommand::Balance) == 380L) { "balance 380 after the withdrawal" }
+    check(fromJavaRefused.startsWith("refused")) { "expected Java's overdraft refused: $fromJavaRefused" }
+    val left = account.ask(AccountCommand::Balance)
+    check(left == 380L) { "expected a balance of 380 after the withdrawal, got $left" }
 
     mailbox.close() // the actor answers what is queued, then its loop ends
     actor.join()

@@ -70,7 +70,7 @@ fun main() {
     println("   the pool resizer (Java thread, changed()) saw versions $resizerSaw")
     println("   the coroutine (asFlow()) saw versions $flowSaw")
     for ((who, saw) in listOf("resizer" to resizerSaw, "flow" to flowSaw)) {
-        check(saw.zipWithNext().all { (a, b) -> a < b }) { "$who saw only newer versions: $saw" }
-        check(saw.lastOrNull() == LAST) { "$who saw the last version: $saw" }
+        check(saw.zipWithNext().all { (a, b) -> a < b }) { "expected $who to see only newer versions: $saw" }
+        check(saw.lastOrNull() == LAST) { "expected $who to see the last version, $LAST: $saw" }
     }
 }

@@ -53,8 +53,11 @@ fun main() {
     }
 
     val total = PRODUCERS * JOBS_EACH
-    check((0 until total).all { doneCount[it] == 1 }) { "every job done exactly once" }
-    check(perWorker.sum() == total) { "the workers' counts add up: $perWorker" }
+    val wrong = (0 until total).filter { doneCount[it] != 1 }
+    check(wrong.isEmpty()) {
+        "expected every job done once; ${wrong.size} were not, the first job ${wrong.first()}"
+    }
+    check(perWorker.sum() == total) { "expected the workers' counts to add up to $total: $perWorker" }
     println("   $total jobs from $PRODUCERS Java threads, each done once by $WORKERS coroutines")
     println("   jobs per coroutine: ${perWorker.joinToString()} (the split varies from run to run)")
 }

@@ -78,9 +78,10 @@ fun main() {
         }
         val range = "${archived.first()}..${archived.last()}"
         println("   archiver (paused, onLag): missed $archiveMissed, then archived $range")
-        check(archiveMissed == (EVENTS - CAPACITY).toLong()) { "the archiver missed ${EVENTS - CAPACITY}" }
+        val lag = (EVENTS - CAPACITY).toLong()
+        check(archiveMissed == lag) { "expected the archiver to miss $lag, it missed $archiveMissed" }
         val stillHeld = (EVENTS - CAPACITY + 1..EVENTS).map { "order-$it" }
-        check(archived == stillHeld) { "the archiver archived the last $CAPACITY events" }
+        check(archived == stillHeld) { "expected the archiver to get the last $CAPACITY events: $archived" }
 
         report("dashboard (coroutine, receiveAsFlow)", dashboardSaw.await(), dashboardMissed)
     }
@@ -92,6 +93,6 @@ fun main() {
 private fun report(who: String, saw: List<String>, missed: Long) {
     println("   $who: received ${saw.size}" + if (missed > 0) ", missed $missed" else ", all of them")
     val numbers = saw.map { it.removePrefix("order-").toInt() }
-    check(numbers.zipWithNext().all { (a, b) -> a < b }) { "$who received in order" }
-    check(saw.size + missed == EVENTS.toLong()) { "$who received or was told of every event" }
+    check(numbers.zipWithNext().all { (a, b) -> a < b }) { "expected $who to receive in order: $numbers" }
+    check(saw.size + missed == EVENTS.toLong()) { "expected $who to receive, or be told of, every event" }
 }

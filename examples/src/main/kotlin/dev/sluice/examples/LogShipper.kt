@@ -45,8 +45,9 @@ fun main() {
         }
         reader.join()
 
-        check(shipped.flatten() == written) { "every line shipped once, in order: $shipped" }
-        check(shipped.size == (LINES + BATCH - 1) / BATCH) { "${shipped.size} batches" }
+        check(shipped.flatten() == written) { "expected every line shipped once, in order: $shipped" }
+        val batches = (LINES + BATCH - 1) / BATCH
+        check(shipped.size == batches) { "expected $batches batches, shipped ${shipped.size}" }
         println("   the reader closed the channel: $LINES lines shipped in ${shipped.size} batches")
     } finally {
         Files.deleteIfExists(file)

@@ -95,6 +95,6 @@ fun main() {
 
     val sent = sensors.sumOf { it.sent() } + sentByCoroutine
     println("   sensors sent $sent readings; $counted counted + $dropped dropped = ${counted + dropped}")
-    check(counted >= ENOUGH) { "the sink counted at least $ENOUGH" }
-    check(sent == counted + dropped) { "every reading sent was counted or dropped, once" }
+    check(counted >= ENOUGH) { "expected the sink to count at least $ENOUGH, it counted $counted" }
+    check(sent == counted + dropped) { "expected every reading sent to be counted or dropped, once" }
 }
