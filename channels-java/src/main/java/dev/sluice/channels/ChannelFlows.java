@@ -94,6 +94,11 @@ public final class ChannelFlows {
    * <p>{@code subscribe} may be called any number of times; the receiver is not closed or cancelled
    * when a subscription ends.
    *
+   * <p>A subscription watches the channel only while its subscriber has demand: one whose demand
+   * is used up when the channel closes learns of the close, and signals {@code onComplete} (or
+   * {@code onError}), at its next {@code request}. A subscriber that knows how many elements will
+   * come should request one more, to be told of the end.
+   *
    * @param receiver a channel made by {@link Channel}'s factories or {@link Channel#builder()}, or
    *     a {@link Oneshot}
    * @param <E> the type of elements
