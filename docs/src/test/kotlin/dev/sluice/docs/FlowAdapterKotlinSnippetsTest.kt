@@ -1,16 +1,25 @@
 package dev.sluice.docs
 
 import dev.sluice.channels.Channel
+import dev.sluice.channels.ChannelClosedException
+import dev.sluice.coroutines.consumeAsFlow
 import dev.sluice.coroutines.receiveAsFlow
 import dev.sluice.coroutines.sendTo
+import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.flow.flowOf
+import kotlinx.coroutines.flow.take
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertThrows
+import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 
-/** The Kotlin code of the README's Adapters section, run here with checks of what it says. */
+/**
+ * The Kotlin code of the README's Adapters section and of the guide's adapters page, run here with
+ * checks of what they say.
+ */
 class FlowAdapterKotlinSnippetsTest {
 
     @Test
@@ -26,5 +35,34 @@ class FlowAdapterKotlinSnippetsTest {
         // end snippet
         assertEquals(listOf("resize", "crop"), got)
         assertEquals(emptyList<String>(), jobs.receiveAsFlow().toList())
+    }
+
+    @Test
+    fun adaptersReceiveOrConsume() = runBlocking {
+        val jobs = Channel.bounded<String>(16)
+        for (job in listOf("a", "b", "c", "d", "e")) jobs.send(job)
+        // snippet: adapters-receive-or-consume
+        val firstTwo = jobs.receiveAsFlow().take(2).toList()   // [a, b]; jobs keeps the rest, open
+        val third = jobs.consumeAsFlow().take(1).toList()      // [c]; then jobs is cancelled
+        // end snippet
+        assertEquals(listOf("a", "b"), firstTwo)
+        assertEquals(listOf("c"), third)
+        assertTrue(jobs.isClosedForSend)
+        assertThrows(ChannelClosedException::class.java) { jobs.trySend("f") }
+    }
+
+    @Test
+    fun adaptersFanInKotlin() = runBlocking {
+        // snippet: adapters-fan-in-kotlin
+        val merged = Channel.bounded<Int>(16)
+        coroutineScope {
+            launch { flowOf(1, 2).sendTo(merged, closeWhenDone = false) }
+            launch { flowOf(3, 4).sendTo(merged, closeWhenDone = false) }
+        }
+        merged.close()                                 // both flows are in: now end the pipeline
+        val total = merged.receiveAsFlow().toList().sum()   // 10
+        // end snippet
+        assertEquals(10, total)
+        assertTrue(merged.isClosedForReceive)
     }
 }
