@@ -77,6 +77,44 @@ class PagesTest {
     }
   }
 
+  /**
+   * Every relative link and image of the Markdown pages (the guide, the README, the docs, the
+   * decision records, the examples' and benchmarks' READMEs, the changelog) names a file that
+   * exists: a renamed page or a chart of a moved run must not leave a dead link behind.
+   */
+  @Test
+  void everyRelativeLinkOfTheMarkdownPagesResolves() throws IOException {
+    Path root = MODULE.resolve("..").normalize();
+    List<Path> markdown = new ArrayList<>(pages());
+    for (String dir : List.of("docs", "docs/adr")) {
+      try (Stream<Path> files = Files.list(root.resolve(dir))) {
+        files.filter(f -> f.toString().endsWith(".md")).sorted().forEach(markdown::add);
+      }
+    }
+    for (String file : List.of("examples/README.md", "bench/README.md", "CHANGELOG.md")) {
+      markdown.add(root.resolve(file));
+    }
+    Pattern link = Pattern.compile("\\]\\(([^)\\s]+)\\)");
+    List<String> dead = new ArrayList<>();
+    int checked = 0;
+    for (Path page : markdown) {
+      Matcher m = link.matcher(Files.readString(page));
+      while (m.find()) {
+        String target = m.group(1);
+        if (target.matches("[a-z]+:.*") || target.startsWith("#")) {
+          continue; // a web address, or an anchor in the same page
+        }
+        String file = target.contains("#") ? target.substring(0, target.indexOf('#')) : target;
+        if (!Files.exists(page.getParent().resolve(file))) {
+          dead.add(root.relativize(page) + ": " + target);
+        }
+        checked++;
+      }
+    }
+    assertEquals(List.of(), dead);
+    assertTrue(checked >= 50, "only " + checked + " links found: are the pages where this test looks?");
+  }
+
   private static List<Path> pages() throws IOException {
     List<Path> pages = new ArrayList<>();
     try (Stream<Path> guide = Files.list(MODULE.resolve("guide"))) {
