@@ -7,6 +7,7 @@ package dev.sluice.channels;
 import dev.sluice.channels.Signal.Wakeups;
 import dev.sluice.channels.internal.Engines;
 import dev.sluice.channels.internal.Lag;
+import dev.sluice.channels.internal.WaiterFuture;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -452,46 +454,86 @@ public final class Broadcast<E> {
     /**
      * A future of the next element or lag, as {@link #receive()}: completed at once if there is one,
      * or exceptionally with {@link ChannelClosedException} when {@code receive} would throw it. A
-     * lag completes the future normally, with a {@link Received} that says so. Cancelling the future
-     * (when the cancellation reports success) received nothing: the element stays this
-     * subscriber's to receive. Dependents run in the completing thread (often the sender's), never
-     * under the broadcast's lock; one that blocks holds up that send's wake-ups of other
-     * subscribers.
+     * lag completes the future normally, with a {@link Received} that says so.
+     *
+     * <p>Cancelling the future, or completing it from outside ({@code orTimeout}, {@code complete}),
+     * withdraws the receive first, and reports success only if nothing was received: the element
+     * stays this subscriber's, and the next receive gets it, in order. A cancel that reports failure
+     * came too late, and the future completes with what it received. Dependents run in the
+     * completing thread (often the sender's), never under the broadcast's lock, and may receive from
+     * this subscriber; one that blocks holds up that send's wake-ups of other subscribers.
      *
      * @return a future of what this subscriber receives next
      */
     public CompletableFuture<Received<E>> receiveAsync() {
-      CompletableFuture<Received<E>> result = new CompletableFuture<>();
-      awaitAsync(result);
-      return result;
+      AsyncReceive op = new AsyncReceive();
+      awaitAsync(op);
+      return op.result;
     }
 
-    private void awaitAsync(CompletableFuture<Received<E>> result) {
+    /**
+     * One {@link #receiveAsync()}: its future, and the claim that decides between delivering to it
+     * and its withdrawal (cancel, {@code orTimeout}, an outside {@code complete}), which then
+     * reports success only if nothing was taken for it.
+     */
+    private final class AsyncReceive {
+      private static final int OPEN = 0;
+      private static final int CLAIMED = 1;
+      private static final int WITHDRAWN = 2;
+
+      final AtomicInteger state = new AtomicInteger(OPEN);
+      final WaiterFuture<Received<E>> result = new WaiterFuture<>(this::withdraw);
+
+      /** The wait for the token now under way. */
+      volatile @Nullable CompletableFuture<Object> token;
+
+      /** Withdraws the receive; {@code true} if nothing was or will be delivered to it. */
+      private boolean withdraw() {
+        if (state.compareAndSet(OPEN, WITHDRAWN)) {
+          CompletableFuture<Object> t = token;
+          if (t != null) {
+            t.cancel(false); // if the token came first, its callback puts it back
+          }
+          return true;
+        }
+        return state.get() == WITHDRAWN;
+      }
+    }
+
+    private void awaitAsync(AsyncReceive op) {
       CompletableFuture<Object> token = signal.channel.receiveAsync();
-      if (!token.isDone()) {
-        // A cancelled result withdraws the wait for the token; if the token came first, it goes back.
-        result.whenComplete((v, e) -> token.cancel(false));
+      op.token = token;
+      if (op.state.get() == AsyncReceive.WITHDRAWN) {
+        token.cancel(false); // withdrawn before this wait was published
       }
       token.whenComplete(
           (t, e) -> {
             if (e != null) {
-              return; // withdrawn by the result's cancellation: nothing taken
+              return; // the wait was withdrawn: no token taken
             }
-            if (result.isDone()) {
-              release(); // the result was cancelled after the token came
+            if (op.state.get() != AsyncReceive.OPEN) {
+              release(); // withdrawn after the token came
               return;
             }
+            // The token stays in hand until the claim is decided, so that a receive made after a
+            // successful withdrawal cannot overtake the element given back; it is handed on before
+            // the future completes, so that the future's dependants may receive too.
             Object r;
             try {
-              r = look(false);
+              r = look(false, true);
             } catch (ChannelClosedException closedNow) {
-              result.completeExceptionally(closedNow);
+              if (op.state.compareAndSet(AsyncReceive.OPEN, AsyncReceive.CLAIMED)) {
+                op.result.fail(closedNow);
+              }
               return;
             }
             if (r == NOTHING) {
-              awaitAsync(result);
-            } else if (!result.complete(received(r))) {
-              giveBack(r); // cancelled meanwhile: it is this subscriber's to receive again
+              awaitAsync(op);
+            } else if (op.state.compareAndSet(AsyncReceive.OPEN, AsyncReceive.CLAIMED)) {
+              release();
+              op.result.settle(received(r));
+            } else {
+              giveBack(r); // withdrawn meanwhile: it is this subscriber's to receive again
             }
           });
     }
@@ -625,8 +667,16 @@ public final class Broadcast<E> {
      *     closed
      */
     private Object look(boolean skipLag) {
+      return look(skipLag, false);
+    }
+
+    /**
+     * The look; with {@code keep}, a look that finds an element or a lag keeps the token, which
+     * the caller then hands on with {@link #release()} or {@link #giveBack}.
+     */
+    private Object look(boolean skipLag, boolean keep) {
       if (!slow) {
-        Object element = tryReadHeld();
+        Object element = tryReadHeld(keep);
         if (element != null) {
           return element;
         }
@@ -635,7 +685,9 @@ public final class Broadcast<E> {
           broadcast.signalling(
               woken -> {
                 Object out = nextLocked(skipLag);
-                releaseLocked(woken);
+                if (!keep || out == NOTHING || out == CLOSED || out == UNSUBSCRIBED) {
+                  releaseLocked(woken);
+                }
                 return out;
               });
       if (r == CLOSED || r == UNSUBSCRIBED) {
@@ -650,10 +702,11 @@ public final class Broadcast<E> {
      * it and will not overwrite it while it is read, and hands the token on. Only the token's
      * holder moves {@link #next}, so nobody else takes the element.
      *
+     * @param keep whether to keep the token instead of handing it on
      * @return the element, or {@code null} if the look needs the lock (nothing new, a lag, an
      *     element about to be overwritten)
      */
-    private @Nullable Object tryReadHeld() {
+    private @Nullable Object tryReadHeld(boolean keep) {
       Broadcast<E> b = broadcast;
       int capacity = b.ring.length;
       long n = next;
@@ -669,6 +722,9 @@ public final class Broadcast<E> {
         return null;
       }
       next = n + 1;
+      if (keep) {
+        return element;
+      }
       if (n + 1 < after) {
         signal.channel.trySend(Signal.TOKEN); // more to receive: the token goes back, no lock needed
       } else {
@@ -733,7 +789,7 @@ public final class Broadcast<E> {
       }
     }
 
-    /** Releases a token taken and not looked with. */
+    /** Hands on a token held: taken and not looked with, or kept by a look. */
     private void release() {
       broadcast.signalling(
           woken -> {
@@ -742,7 +798,10 @@ public final class Broadcast<E> {
           });
     }
 
-    /** Returns what a future took and could not deliver, to be received next. */
+    /**
+     * Returns what a future took, with the token kept, and could not deliver: it is received next.
+     * Then hands the token on.
+     */
     private void giveBack(Object taken) {
       broadcast.signalling(
           woken -> {
@@ -752,8 +811,8 @@ public final class Broadcast<E> {
               }
               givenBack.addFirst(taken);
               slow = true;
-              signal.raiseLocked(woken);
             }
+            releaseLocked(woken);
             return null;
           });
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -81,6 +82,64 @@ class BroadcastStressTest {
     } finally {
       pool.shutdownNow();
       assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    }
+  }
+
+  /**
+   * One thread uses a subscriber: it asks for a future, cancels it, and receives. Meanwhile one
+   * thread sends {@code a}, whose wake-up completes the future in that thread, and another sends
+   * {@code a + 1} once {@code a} is sent. When the cancel wins, the element the future's look took
+   * goes back; a receive made after the cancel must not get {@code a + 1} before it. It did (7
+   * rounds in 20,000): the look handed the token on before the cancel was decided, and the
+   * receive took the token and read past the element on its way back. Now the look keeps the token
+   * until the future's claim is decided.
+   */
+  @Test
+  void aReceiveAfterASuccessfulCancelNeverOvertakesTheElementGivenBack() throws Exception {
+    int rounds = LONG ? 100_000 : 3_000;
+    Broadcast<Integer> b = Broadcast.create(8);
+    Broadcast.Subscriber<Integer> s = b.subscribe();
+    Broadcast.Subscriber<Integer> witness = b.subscribe(); // tells the second sender a was sent
+    for (int i = 0; i < rounds; i++) {
+      int a = 2 * i;
+      CompletableFuture<Broadcast.Received<Integer>> f = s.receiveAsync();
+      CountDownLatch go = new CountDownLatch(1);
+      Thread first = new Thread(() -> {
+        awaitUninterruptibly(go);
+        b.send(a);
+      });
+      Thread second = new Thread(() -> {
+        awaitUninterruptibly(go);
+        while (witness.size() < 1) {
+          Thread.onSpinWait();
+        }
+        b.send(a + 1);
+      });
+      first.start();
+      second.start();
+      go.countDown();
+      List<Integer> got = new ArrayList<>();
+      if (!f.cancel(false)) {
+        got.add(f.get(10, TimeUnit.SECONDS).value());
+      }
+      while (got.size() < 2) {
+        Integer next = s.receive(Duration.ofSeconds(10));
+        assertTrue(next != null, "round " + i + ": an element never came");
+        got.add(next);
+      }
+      first.join();
+      second.join();
+      assertEquals(List.of(a, a + 1), got, "round " + i + ": each element once, in the order sent");
+      assertEquals(a, witness.tryReceive().value());
+      assertEquals(a + 1, witness.tryReceive().value());
+    }
+  }
+
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
     }
   }
 

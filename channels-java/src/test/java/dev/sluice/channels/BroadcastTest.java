@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** Every promise of {@link Broadcast}'s javadoc, one test each. */
@@ -140,6 +141,50 @@ class BroadcastTest {
       assertEquals(i, got.value(), "round " + i + ": every element once, in order");
     }
     assertNull(s.tryReceive());
+  }
+
+  @Test
+  void aFuturesDependantsMayReceiveFromTheSameSubscriber() throws Exception {
+    // The future completes after its look hands the token on: a dependant, running in the
+    // sender's thread, may wait on the same subscriber, and a later send wakes it.
+    Broadcast<Integer> b = Broadcast.create(4);
+    Broadcast.Subscriber<Integer> s = b.subscribe();
+    CompletableFuture<List<Integer>> both =
+        s.receiveAsync()
+            .thenApply(
+                first -> {
+                  try {
+                    return List.of(first.value(), s.receive(Duration.ofSeconds(10)));
+                  } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                  }
+                });
+    Thread sender = new Thread(() -> b.send(1)); // runs the dependant, which waits for 2
+    sender.start();
+    while (sender.getState() != Thread.State.TIMED_WAITING && sender.isAlive()) {
+      Thread.onSpinWait();
+    }
+    b.send(2);
+    sender.join();
+    assertEquals(List.of(1, 2), both.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void aFutureCompletedFromOutsideReceivedNothing_andOneThatAlreadyReceivedRefusesIt()
+      throws Exception {
+    Broadcast<Integer> b = Broadcast.create(4);
+    Broadcast.Subscriber<Integer> s = b.subscribe();
+    CompletableFuture<Broadcast.Received<Integer>> timedOut = s.receiveAsync();
+    timedOut.orTimeout(1, TimeUnit.MILLISECONDS);
+    ExecutionException e = assertThrows(ExecutionException.class, () -> timedOut.get(10, TimeUnit.SECONDS));
+    assertInstanceOf(TimeoutException.class, e.getCause());
+    b.send(1);
+    assertEquals(1, s.tryReceive().value(), "the timed-out future took nothing");
+    b.send(2);
+    CompletableFuture<Broadcast.Received<Integer>> done = s.receiveAsync();
+    assertFalse(done.complete(null), "it received 2: an outside completion changes nothing");
+    assertEquals(2, done.get().value());
+    assertFalse(done.cancel(false), "it received 2: too late to cancel");
   }
 
   @Test

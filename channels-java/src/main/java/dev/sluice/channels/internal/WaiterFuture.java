@@ -19,25 +19,32 @@ import java.util.function.Supplier;
  * and the engine's claim race on one {@code cas}, and the loser of that race does not touch the
  * future. The engine completes it through {@link #settle} and {@link #fail} after its claim.
  *
- * <p>Dependent futures ({@code thenApply} and so on) are plain {@link CompletableFuture}s.
+ * <p>Dependent futures ({@code thenApply} and so on) are plain {@link CompletableFuture}s. Public
+ * for the other kinds of {@code dev.sluice.channels} ({@code Broadcast}), whose futures claim the
+ * same way.
  *
  * @param <T> the result type
  */
-final class WaiterFuture<T> extends CompletableFuture<T> {
+public final class WaiterFuture<T> extends CompletableFuture<T> {
   /** Withdraws the operation; {@code true} if it will never happen. */
   private final BooleanSupplier withdraw;
 
-  WaiterFuture(BooleanSupplier withdraw) {
+  /**
+   * A future whose outside completions first call {@code withdraw}.
+   *
+   * @param withdraw withdraws the operation; {@code true} if it will never happen
+   */
+  public WaiterFuture(BooleanSupplier withdraw) {
     this.withdraw = withdraw;
   }
 
   /** Completes the future after the engine's claim. */
-  void settle(T value) {
+  public void settle(T value) {
     super.complete(value);
   }
 
   /** Completes the future exceptionally after the engine's claim. */
-  void fail(Throwable failure) {
+  public void fail(Throwable failure) {
     super.completeExceptionally(failure);
   }
 
