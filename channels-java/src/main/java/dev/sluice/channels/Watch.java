@@ -6,11 +6,13 @@ package dev.sluice.channels;
 
 import dev.sluice.channels.Signal.Wakeups;
 import dev.sluice.channels.internal.Engines;
+import dev.sluice.channels.internal.WaiterFuture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -283,9 +285,6 @@ public final class Watch<E> {
     /** The version this reader saw last. */
     private long seen;
 
-    /** How many marks this reader made: an undone mark must be the last one. */
-    private long marks;
-
     private boolean closed;
 
     Reader(Watch<E> watch, long seen) {
@@ -309,7 +308,6 @@ public final class Watch<E> {
      */
     private boolean markLocked(long v) {
       seen = v;
-      marks++;
       if (watch.closed || closed) {
         return true;
       }
@@ -398,33 +396,25 @@ public final class Watch<E> {
      *     reader has seen its last value
      */
     public @Nullable E tryChanged() {
-      return take(null);
+      return take();
     }
 
     /**
      * The look of every wait, under the lock: takes a value this reader has not seen (marking it),
      * or reports the closed state (keeping its token for later waits), or finds nothing.
      *
-     * @param undo if not null, receives the seen version before the mark and the mark's number, for
-     *     {@link #unmark}
      * @return the value, or {@code null} if there is none now
      * @throws ChannelClosedException if this reader is closed, or the watch is closed and this
      *     reader has seen its last value
      */
-    private @Nullable E take(long @Nullable [] undo) {
+    private @Nullable E take() {
       E value = null;
       boolean restore;
       watch.lock.lock();
       try {
         if (!closed && seen != watch.version) {
-          if (undo != null) {
-            undo[0] = seen;
-          }
           value = watch.value;
           restore = markLocked(watch.version);
-          if (undo != null) {
-            undo[1] = marks;
-          }
         } else if (!closed && !watch.closed) {
           return null;
         } else {
@@ -496,75 +486,114 @@ public final class Watch<E> {
      * A future of the next value this reader has not seen, as {@link #changed()}: completed at once
      * if there is one, or exceptionally with {@link ChannelClosedException} as {@code changed}
      * throws it. The value is marked as seen before the future completes, so its dependents may
-     * wait for the next change at once. Cancelling the future, when the cancellation reports a
-     * change, marks nothing. Dependents run in the completing thread (often the setter's), never
-     * under the watch's lock; one that blocks holds up that set's wake-ups of other readers.
+     * wait for the next change at once.
+     *
+     * <p>Cancelling the future, or completing it from outside ({@code orTimeout}, {@code complete}),
+     * withdraws the wait first, and reports success only if nothing was marked: the change stays
+     * this reader's to see, at once. A cancel that reports failure came too late, and the future
+     * completes with the value it marked. Dependents run in the completing thread (often the
+     * setter's), never under the watch's lock; one that blocks holds up that set's wake-ups of
+     * other readers.
      *
      * @return a future of the changed value
      */
     public CompletableFuture<E> changedAsync() {
-      CompletableFuture<E> result = new CompletableFuture<>();
-      awaitAsync(result);
-      return result;
+      AsyncChange op = new AsyncChange();
+      awaitAsync(op);
+      return op.result;
     }
 
-    private void awaitAsync(CompletableFuture<E> result) {
-      if (tryDeliver(result)) {
+    /**
+     * One {@link #changedAsync()}: its future, and the claim that decides, under the watch's lock,
+     * between marking a change for it and its withdrawal (cancel, {@code orTimeout}, an outside
+     * {@code complete}), which then reports success only if nothing was marked.
+     */
+    private final class AsyncChange {
+      private static final int OPEN = 0;
+      private static final int CLAIMED = 1;
+      private static final int WITHDRAWN = 2;
+
+      final AtomicInteger state = new AtomicInteger(OPEN);
+      final WaiterFuture<E> result = new WaiterFuture<>(this::withdraw);
+
+      /** The wait for a token now under way. */
+      volatile @Nullable CompletableFuture<Object> token;
+
+      /** Withdraws the wait; {@code true} if nothing was or will be marked for it. */
+      private boolean withdraw() {
+        if (state.compareAndSet(OPEN, WITHDRAWN)) {
+          CompletableFuture<Object> t = token;
+          if (t != null) {
+            t.cancel(false); // if the token came first, its callback puts it back
+          }
+          return true;
+        }
+        return state.get() == WITHDRAWN;
+      }
+    }
+
+    private void awaitAsync(AsyncChange op) {
+      if (tryDeliver(op)) {
         return;
       }
       CompletableFuture<Object> token = signal.channel.receiveAsync();
-      // A cancelled result withdraws the wait for the token; if the token came first, it goes back.
-      result.whenComplete((v, e) -> token.cancel(false));
+      op.token = token;
+      if (op.state.get() == AsyncChange.WITHDRAWN) {
+        token.cancel(false); // withdrawn before this wait was published
+      }
       token.whenComplete(
           (t, e) -> {
             if (e != null) {
-              return; // withdrawn by the result's cancellation: nothing taken
+              return; // the wait was withdrawn: no token taken
             }
-            if (result.isDone()) {
-              giveBackToken(); // the result was cancelled after the token came
+            if (op.state.get() != AsyncChange.OPEN) {
+              giveBackToken(); // withdrawn after the token came
               return;
             }
-            awaitAsync(result); // look again
+            awaitAsync(op); // look again
           });
     }
 
     /**
-     * Completes {@code result} with a change, if there is one (marking it first, and unmarking it if
-     * the result turns out cancelled), or with the closed exception.
+     * Completes {@code op}'s future with a change, if there is one, or with the closed exception,
+     * claiming it under the lock before marking: a withdrawal that wins marks nothing, so a
+     * {@link #tryChanged()} right after a successful cancel sees the change.
      *
-     * @return whether {@code result} is done
+     * @return whether {@code op} is done (completed, or withdrawn)
      */
-    private boolean tryDeliver(CompletableFuture<E> result) {
-      long[] undo = new long[2];
-      E value;
+    private boolean tryDeliver(AsyncChange op) {
+      E value = null;
+      boolean restore = false;
+      boolean withdrawn = false;
+      watch.lock.lock();
       try {
-        value = take(undo);
-      } catch (ChannelClosedException e) {
-        result.completeExceptionally(e);
-        return true;
+        if (!closed && seen != watch.version) {
+          if (op.state.compareAndSet(AsyncChange.OPEN, AsyncChange.CLAIMED)) {
+            value = watch.value;
+            restore = markLocked(watch.version);
+          } else {
+            withdrawn = true;
+          }
+        } else if (!closed && !watch.closed) {
+          return false;
+        } else {
+          restore = true; // closed: this call may hold the token that told it so
+          withdrawn = !op.state.compareAndSet(AsyncChange.OPEN, AsyncChange.CLAIMED);
+        }
+      } finally {
+        watch.lock.unlock();
       }
-      if (value == null) {
-        return false;
+      if (restore) {
+        keepToken();
       }
-      if (!result.complete(value)) {
-        unmark(undo[0], undo[1]); // cancelled meanwhile: the change is this reader's to see again
+      if (withdrawn) {
+        giveBackToken(); // a token this look may hold is for the change it did not mark
+      } else if (value == null) {
+        op.result.fail(closedException());
+      } else {
+        op.result.settle(value);
       }
       return true;
-    }
-
-    /**
-     * Undoes mark number {@code mark} (back to {@code before}) if no mark came after it, and makes
-     * sure a token is there for the change it hid.
-     */
-    private void unmark(long before, long mark) {
-      watch.signalling(
-          woken -> {
-            if (marks == mark) {
-              seen = before;
-              ensureTokenLocked(woken);
-            }
-            return null;
-          });
     }
 
     /** Puts back a token that a wait took and did not act on, so that the change is seen later. */

@@ -96,7 +96,7 @@ class BroadcastStressTest {
    */
   @Test
   void aReceiveAfterASuccessfulCancelNeverOvertakesTheElementGivenBack() throws Exception {
-    int rounds = LONG ? 100_000 : 3_000;
+    int rounds = LONG ? 20_000 : 3_000;
     Broadcast<Integer> b = Broadcast.create(8);
     Broadcast.Subscriber<Integer> s = b.subscribe();
     Broadcast.Subscriber<Integer> witness = b.subscribe(); // tells the second sender a was sent

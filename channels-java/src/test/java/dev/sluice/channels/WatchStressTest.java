@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -118,6 +119,46 @@ class WatchStressTest {
           fail("saw " + v + " after " + last);
         }
         last = v;
+      }
+    }
+  }
+
+  /**
+   * A reader's future is cancelled just as a set wakes it, and the reader then looks with {@code
+   * tryChanged}. When the cancel reports success, nothing was marked, so the look must see the
+   * change. It did not (5 rounds in 20,000): the future's callback marked the change, then found
+   * the future cancelled and unmarked it, and a look in between saw no change. Now the future is
+   * claimed under the watch's lock before anything is marked.
+   */
+  @Test
+  void aChangeIsSeenRightAfterASuccessfulCancel() throws Exception {
+    int rounds = LONG ? 20_000 : 3_000;
+    Watch<Integer> watch = Watch.create(0);
+    Watch.Reader<Integer> reader = watch.subscribe();
+    for (int v = 1; v <= rounds; v++) {
+      CompletableFuture<Integer> f = reader.changedAsync();
+      int value = v;
+      CountDownLatch go = new CountDownLatch(1);
+      Thread setter = new Thread(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+        watch.set(value);
+      });
+      setter.start();
+      go.countDown();
+      while (watch.get() != value) {
+        Thread.onSpinWait();
+      }
+      boolean cancelled = f.cancel(false);
+      Integer seen = reader.tryChanged();
+      setter.join();
+      if (cancelled) {
+        assertEquals(value, seen, "round " + v + ": the cancel succeeded, so the change is unseen");
+      } else {
+        assertEquals(value, seen != null ? seen : f.get(10, TimeUnit.SECONDS), "round " + v);
       }
     }
   }

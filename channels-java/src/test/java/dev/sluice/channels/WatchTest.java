@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** Every promise of {@link Watch}'s javadoc, one test each. */
@@ -134,6 +135,24 @@ class WatchTest {
     watch.close();
     ExecutionException e = assertThrows(ExecutionException.class, () -> closing.get(10, TimeUnit.SECONDS));
     assertInstanceOf(ChannelClosedException.class, e.getCause());
+  }
+
+  @Test
+  void aFutureCompletedFromOutsideMarksNothing_andOneThatMarkedRefusesIt() throws Exception {
+    Watch<Integer> watch = Watch.create(0);
+    Watch.Reader<Integer> reader = watch.subscribe();
+    CompletableFuture<Integer> timedOut = reader.changedAsync();
+    timedOut.orTimeout(1, TimeUnit.MILLISECONDS);
+    ExecutionException e = assertThrows(ExecutionException.class, () -> timedOut.get(10, TimeUnit.SECONDS));
+    assertInstanceOf(TimeoutException.class, e.getCause());
+    watch.set(1);
+    assertEquals(1, reader.tryChanged(), "the timed-out future marked nothing");
+    watch.set(2);
+    CompletableFuture<Integer> done = reader.changedAsync();
+    assertFalse(done.complete(99), "it marked 2: an outside completion changes nothing");
+    assertEquals(2, done.get());
+    assertFalse(done.cancel(false), "too late to cancel");
+    assertEquals(null, reader.tryChanged());
   }
 
   @Test
