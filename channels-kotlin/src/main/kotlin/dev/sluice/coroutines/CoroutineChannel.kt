@@ -33,6 +33,15 @@ internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E
 
     override suspend fun send(element: E) {
         if (engine.offerFast(element)) return
+        // A send that can finish at once under the lock (a receive waits) finishes without a
+        // continuation: making one registers it with the coroutine's Job and removes it again, which
+        // costs more than the lock. Only a send that must wait pays for it.
+        if (engine.sendMayNotWait()) {
+            when (engine.trySendOutcome(element)) {
+                BufferedChannel.SENT -> return
+                BufferedChannel.CLOSED -> throw sendException()
+            }
+        }
         val w = SendWaiter(engine, element)
         val sent =
             try {
@@ -86,6 +95,7 @@ internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E
 
     override suspend fun receive(): E {
         engine.pollFast()?.let { return it }
+        receiveAtOnce()?.let { return it }
         // Closed and drained: throw the cause itself here, as a resumption would throw kotlinx's copy
         // of it (stack-trace recovery, in debug mode).
         if (engine.isClosedForReceive) throw receiveException(engine)
@@ -94,8 +104,16 @@ internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E
 
     override suspend fun receiveCatching(): ChannelResult<E> {
         engine.pollFast()?.let { return ChannelResult.success(it) }
+        receiveAtOnce()?.let { return ChannelResult.success(it) }
         return suspendCancellableCoroutine { cont -> awaitReceive(ReceiveWaiter.Catching(engine), cont) }
     }
+
+    /**
+     * After the fast path failed: the element a receive can take at once under the lock (a send
+     * waits, or the lane's fast path was shut by a waiter), or `null`, when it must suspend (or the
+     * channel is closed and drained). Taking it here spares the continuation, as in [send].
+     */
+    private fun receiveAtOnce(): E? = if (engine.receiveMayNotWait()) engine.pollOrNull() else null
 
     /**
      * Receives into [w], which resumes [cont]: at once if an element is there or the channel is closed
@@ -169,7 +187,7 @@ internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E
         override suspend fun hasNext(): Boolean {
             if (next != null || waited?.item() != null) return true
             waited = null
-            val e = engine.pollFast()
+            val e = engine.pollFast() ?: receiveAtOnce()
             if (e != null) {
                 next = e
                 return true

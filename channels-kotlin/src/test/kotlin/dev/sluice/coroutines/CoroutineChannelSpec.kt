@@ -2,6 +2,7 @@ package dev.sluice.coroutines
 
 import dev.sluice.channels.ChannelClosedException
 import io.kotest.assertions.throwables.shouldThrow
+import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContainExactly
 import io.kotest.matchers.collections.shouldContainExactlyInAnyOrder
@@ -18,6 +19,7 @@ import kotlinx.coroutines.channels.ClosedSendChannelException
 import kotlinx.coroutines.channels.consumeEach
 import kotlinx.coroutines.channels.toList
 import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.job
 import kotlinx.coroutines.flow.receiveAsFlow
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.launch
@@ -324,6 +326,38 @@ class CoroutineChannelSpec :
                 sending.cancel()
                 testScheduler.runCurrent()
                 returned shouldBe true
+            }
+        }
+
+        test("a send or receive that a waiting counterpart completes at once does so in a cancelled coroutine too, as kotlinx's") {
+            // Neither kotlinx's channel nor the view suspends when a counterpart waits, and only a
+            // suspension checks for cancellation: a cancelled coroutine still hands over and takes.
+            for (kotlinx in listOf(true, false)) {
+                val ch: Channel<Int> = if (kotlinx) Channel(Channel.RENDEZVOUS) else SluiceChannel(Channel.RENDEZVOUS)
+                withClue(if (kotlinx) "kotlinx" else "Sluice") {
+                    var taken: Int? = null
+                    var handedOver = false
+                    // Each UNDISPATCHED launch runs up to its first suspension before it returns, so
+                    // the checks below see what the cancelled coroutine did; a failed check cancels
+                    // the scope, and with it the counterpart still waiting.
+                    coroutineScope {
+                        val sending = launch(start = CoroutineStart.UNDISPATCHED) { ch.send(1) } // waits
+                        launch(start = CoroutineStart.UNDISPATCHED) {
+                            coroutineContext.job.cancel()
+                            taken = ch.receive()
+                        }
+                        taken shouldBe 1
+                        sending.join()
+                        val receiving = async(start = CoroutineStart.UNDISPATCHED) { ch.receive() } // waits
+                        launch(start = CoroutineStart.UNDISPATCHED) {
+                            coroutineContext.job.cancel()
+                            ch.send(2)
+                            handedOver = true
+                        }
+                        handedOver shouldBe true
+                        receiving.await() shouldBe 2
+                    }
+                }
             }
         }
 

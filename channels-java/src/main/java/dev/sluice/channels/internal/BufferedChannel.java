@@ -1017,6 +1017,33 @@ public final class BufferedChannel<E> implements Channel<E> {
   }
 
   /**
+   * Whether a send whose fast path ({@link #offerFast}) failed may still complete at once through the
+   * lock: a receive waits, the buffer has room, the policy drops, or the channel is closed. Read
+   * without the lock, so only a hint, for a caller whose waiting costs more than a lock: a coroutine
+   * registers a continuation with its {@code Job} to wait, and may try {@link #trySendOutcome} first
+   * when this says so. A wrong answer costs a lock or a continuation, never an outcome.
+   *
+   * @return {@code true} if {@link #trySendOutcome} is worth a try
+   */
+  public boolean sendMayNotWait() {
+    return closed
+        || receivers.mayBeNonEmpty()
+        || overflow != BufferOverflow.SUSPEND
+        || lane.size() < capacity;
+  }
+
+  /**
+   * Whether a receive whose fast path ({@link #pollFast}) failed may still complete at once through
+   * the lock: a send waits, an element is buffered or given back, or the channel is closed. A hint,
+   * as {@link #sendMayNotWait} is, for trying {@link #pollOrNull} before a continuation.
+   *
+   * @return {@code true} if {@link #pollOrNull} is worth a try
+   */
+  public boolean receiveMayNotWait() {
+    return closed || returned != 0 || senders.mayBeNonEmpty() || lane.size() != 0;
+  }
+
+  /**
    * Takes the oldest element if there is one now, without waiting and without throwing.
    *
    * @return the element, or {@code null} when there is none now: empty, or closed and drained (tell

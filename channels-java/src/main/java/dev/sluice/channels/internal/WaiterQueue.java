@@ -4,6 +4,8 @@
  */
 package dev.sluice.channels.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,6 +25,14 @@ final class WaiterQueue<E> {
 
   boolean isEmpty() {
     return head == null;
+  }
+
+  /**
+   * Whether a waiter may be queued, read without the lock: a hint that may be stale by the time the
+   * caller acts on it, for choosing between two paths that are both correct.
+   */
+  boolean mayBeNonEmpty() {
+    return HEAD.getOpaque(this) != null;
   }
 
   int size() {
@@ -82,6 +92,16 @@ final class WaiterQueue<E> {
     size--;
     if (w.resumesInClaim()) {
       resumingInClaim--;
+    }
+  }
+
+  private static final VarHandle HEAD;
+
+  static {
+    try {
+      HEAD = MethodHandles.lookup().findVarHandle(WaiterQueue.class, "head", Waiter.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
     }
   }
 }
