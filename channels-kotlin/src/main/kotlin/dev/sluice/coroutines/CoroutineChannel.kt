@@ -42,6 +42,12 @@ internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E
                 BufferedChannel.CLOSED -> throw sendException()
             }
         }
+        // A tail call: send itself needs no frame, so the paths above allocate nothing.
+        return sendWaiting(element)
+    }
+
+    /** A send that found no room and nobody waiting: suspends in a waiter until it is claimed. */
+    private suspend fun sendWaiting(element: E) {
         val w = SendWaiter(engine, element)
         val sent =
             try {
