@@ -114,7 +114,18 @@ internal class SubscriberChannel<E : Any>(
     override val isEmpty: Boolean
         get() = !subscriber.isClosedForReceive && subscriber.isEmpty
 
+    // receive and hasNext first take the token without suspending, in a part that calls no suspending
+    // function but its last: such a function needs no frame, so a receive that finds its element
+    // allocates nothing. Only one that waits goes on to the loop that suspends.
+
     override suspend fun receive(): E {
+        while (signal.tryReceive().isSuccess) {
+            lookAndGoOn()?.let { return it }
+        }
+        return receiveWaiting()
+    }
+
+    private suspend fun receiveWaiting(): E {
         while (true) {
             signal.receive() // the token
             lookAndGoOn()?.let { return it }
@@ -167,19 +178,29 @@ internal class SubscriberChannel<E : Any>(
 
             override suspend fun hasNext(): Boolean {
                 if (next != null) return true
+                while (signal.tryReceive().isSuccess) {
+                    if (lookIntoNext()) return next != null
+                }
+                return hasNextWaiting()
+            }
+
+            private suspend fun hasNextWaiting(): Boolean {
                 while (true) {
                     signal.receive()
-                    val element =
-                        try {
-                            lookAndGoOn()
-                        } catch (e: ClosedReceiveChannelException) {
-                            return false
-                        }
-                    if (element != null) {
-                        next = element
+                    if (lookIntoNext()) return next != null
+                }
+            }
+
+            /** Looks once with the token: `true` when done (an element in [next], or the end), `false` to wait again. */
+            private fun lookIntoNext(): Boolean {
+                val element =
+                    try {
+                        lookAndGoOn()
+                    } catch (e: ClosedReceiveChannelException) {
                         return true
                     }
-                }
+                next = element
+                return element != null
             }
 
             override fun next(): E {
