@@ -116,7 +116,7 @@ internal class SubscriberChannel<E : Any>(
 
     // receive and hasNext first take the token without suspending, in a part that calls no suspending
     // function but its last: such a function needs no frame, so a receive that finds its element
-    // allocates nothing. Only one that waits goes on to the loop that suspends.
+    // allocates none. Only one that waits goes on to the loop that suspends, and its frame.
 
     override suspend fun receive(): E {
         while (signal.tryReceive().isSuccess) {
