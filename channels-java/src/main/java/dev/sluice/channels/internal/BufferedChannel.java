@@ -531,6 +531,15 @@ public final class BufferedChannel<E> implements Channel<E> {
     if (lane.offer(element, false) == Lane.OK) {
       return CompletableFuture.completedFuture(null);
     }
+    if (sendMayNotWait()) { // a receive waits: no waiter, no second future
+      int outcome = sendSlow(element, null);
+      if (outcome == SENT) {
+        return CompletableFuture.completedFuture(null);
+      }
+      if (outcome == CLOSED) {
+        return CompletableFuture.failedFuture(closedForSend());
+      }
+    }
     FutureWaiter<E, Void> w = new FutureWaiter<>(this, element, true);
     switch (sendOrEnqueue(w)) {
       case CLOSED:
@@ -653,6 +662,12 @@ public final class BufferedChannel<E> implements Channel<E> {
     }
     if (fast == Lane.CLOSED_EMPTY) {
       return CompletableFuture.failedFuture(closedForReceive());
+    }
+    if (receiveMayNotWait()) { // a send waits, or the lane is shut for a waiter: no waiter needed
+      E e = pollOrNull();
+      if (e != null) {
+        return CompletableFuture.completedFuture(e);
+      }
     }
     FutureWaiter<E, E> w = new FutureWaiter<>(this, null, false);
     switch (receiveOrEnqueue(w)) {
@@ -1019,9 +1034,10 @@ public final class BufferedChannel<E> implements Channel<E> {
   /**
    * Whether a send whose fast path ({@link #offerFast}) failed may still complete at once through the
    * lock: a receive waits, the buffer has room, the policy drops, or the channel is closed. Read
-   * without the lock, so only a hint, for a caller whose waiting costs more than a lock: a coroutine
-   * registers a continuation with its {@code Job} to wait, and may try {@link #trySendOutcome} first
-   * when this says so. A wrong answer costs a lock or a continuation, never an outcome.
+   * without the lock, so only a hint, for a caller whose waiting costs more than a lock (a coroutine
+   * registers a continuation with its {@code Job} to wait; {@link #sendAsync} makes a waiter and its
+   * future), which may try {@link #trySendOutcome} first when this says so. A wrong answer costs a
+   * lock or a waiter, never an outcome.
    *
    * @return {@code true} if {@link #trySendOutcome} is worth a try
    */
@@ -1035,7 +1051,7 @@ public final class BufferedChannel<E> implements Channel<E> {
   /**
    * Whether a receive whose fast path ({@link #pollFast}) failed may still complete at once through
    * the lock: a send waits, an element is buffered or given back, or the channel is closed. A hint,
-   * as {@link #sendMayNotWait} is, for trying {@link #pollOrNull} before a continuation.
+   * as {@link #sendMayNotWait} is, for trying {@link #pollOrNull} before making a waiter.
    *
    * @return {@code true} if {@link #pollOrNull} is worth a try
    */
