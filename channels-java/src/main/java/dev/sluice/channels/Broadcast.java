@@ -5,6 +5,7 @@
 package dev.sluice.channels;
 
 import dev.sluice.channels.Signal.Wakeups;
+import dev.sluice.channels.internal.Deadline;
 import dev.sluice.channels.internal.Engines;
 import dev.sluice.channels.internal.Lag;
 import dev.sluice.channels.internal.WaiterFuture;
@@ -423,9 +424,9 @@ public final class Broadcast<E> {
       if (Thread.interrupted()) {
         throw new InterruptedException();
       }
-      long deadline = System.nanoTime() + saturatedNanos(timeout);
+      long deadline = Deadline.after(Deadline.timeoutNanos(timeout));
       while (true) {
-        long left = Math.max(0, deadline - System.nanoTime());
+        long left = Deadline.nanosLeft(deadline); // 0 once over: the token's receive is a try then
         if (signal.channel.receive(Duration.ofNanos(left)) == null) {
           return null;
         }
@@ -828,14 +829,6 @@ public final class Broadcast<E> {
     @SuppressWarnings("unchecked")
     private Received<E> received(Object r) {
       return r instanceof Lag ? new Received<>(null, ((Lag) r).missed) : new Received<>((E) r, 0);
-    }
-
-    private static long saturatedNanos(Duration d) {
-      try {
-        return d.toNanos();
-      } catch (ArithmeticException e) {
-        return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-      }
     }
   }
 }

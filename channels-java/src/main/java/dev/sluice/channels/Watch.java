@@ -5,6 +5,7 @@
 package dev.sluice.channels;
 
 import dev.sluice.channels.Signal.Wakeups;
+import dev.sluice.channels.internal.Deadline;
 import dev.sluice.channels.internal.Engines;
 import dev.sluice.channels.internal.WaiterFuture;
 import java.time.Duration;
@@ -469,14 +470,14 @@ public final class Watch<E> {
       if (Thread.interrupted()) {
         throw new InterruptedException();
       }
-      long deadline = System.nanoTime() + saturatedNanos(timeout);
+      long deadline = Deadline.after(Deadline.timeoutNanos(timeout));
       while (true) {
         E v = tryChanged();
         if (v != null) {
           return v;
         }
-        long left = deadline - System.nanoTime();
-        if (left <= 0 || signal.channel.receive(Duration.ofNanos(left)) == null) {
+        long left = Deadline.nanosLeft(deadline);
+        if (left == 0 || signal.channel.receive(Duration.ofNanos(left)) == null) {
           return null;
         }
       }
@@ -672,14 +673,6 @@ public final class Watch<E> {
 
     private ChannelClosedException closedException() {
       return new ChannelClosedException(closed ? "reader is closed" : "watch is closed", null);
-    }
-
-    private static long saturatedNanos(Duration d) {
-      try {
-        return d.toNanos();
-      } catch (ArithmeticException e) {
-        return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-      }
     }
   }
 }

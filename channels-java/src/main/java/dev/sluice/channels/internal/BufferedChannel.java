@@ -454,15 +454,15 @@ public final class BufferedChannel<E> implements Channel<E> {
   @Override
   public boolean send(E element, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(timeout, "timeout");
-    long nanos = saturatedNanos(timeout);
-    if (nanos <= 0) {
+    long nanos = Deadline.timeoutNanos(timeout);
+    if (nanos == 0) { // over already: the try form
       Objects.requireNonNull(element, "element");
       if (Thread.interrupted()) {
         throw new InterruptedException();
       }
       return trySend(element);
     }
-    return sendBlocking(element, true, System.nanoTime() + nanos);
+    return sendBlocking(element, true, Deadline.after(nanos));
   }
 
   private boolean sendBlocking(E element, boolean timed, long deadline)
@@ -587,14 +587,14 @@ public final class BufferedChannel<E> implements Channel<E> {
   @Override
   public @Nullable E receive(Duration timeout) throws InterruptedException {
     Objects.requireNonNull(timeout, "timeout");
-    long nanos = saturatedNanos(timeout);
-    if (nanos <= 0) {
+    long nanos = Deadline.timeoutNanos(timeout);
+    if (nanos == 0) { // over already: the try form
       if (Thread.interrupted()) {
         throw new InterruptedException();
       }
       return tryReceive();
     }
-    return receiveBlocking(true, System.nanoTime() + nanos);
+    return receiveBlocking(true, Deadline.after(nanos));
   }
 
   private @Nullable E receiveBlocking(boolean timed, long deadline) throws InterruptedException {
@@ -1371,14 +1371,6 @@ public final class BufferedChannel<E> implements Channel<E> {
   }
 
   // ---------------------------------------------------------------------------------------------
-
-  private static long saturatedNanos(Duration d) {
-    try {
-      return d.toNanos();
-    } catch (ArithmeticException overflow) {
-      return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE / 2; // far enough: deadline can't wrap
-    }
-  }
 
   /** Describes the channel's state, for debugging. */
   @Override

@@ -30,7 +30,7 @@ public final class Clause<R> implements SelectClause<R> {
   final @Nullable Object element;
   private final @Nullable Function<Object, ? extends R> onElement;
   private final @Nullable Supplier<? extends R> onDone;
-  final long timeoutNanos;
+  final long timeoutNanos; // a TIMEOUT clause's, from Deadline.timeoutNanos: in [0, FAR], 0 if over
 
   private Clause(
       Kind kind,
@@ -72,13 +72,7 @@ public final class Clause<R> implements SelectClause<R> {
    * @return the clause
    */
   public static <R> Clause<R> timeout(Duration timeout, Supplier<? extends R> then) {
-    long nanos;
-    try {
-      nanos = timeout.toNanos();
-    } catch (ArithmeticException overflow) {
-      nanos = timeout.isNegative() ? 0L : Long.MAX_VALUE / 2;
-    }
-    return new Clause<>(Kind.TIMEOUT, null, null, null, then, Math.max(nanos, 0L));
+    return new Clause<>(Kind.TIMEOUT, null, null, null, then, Deadline.timeoutNanos(timeout));
   }
 
   /**

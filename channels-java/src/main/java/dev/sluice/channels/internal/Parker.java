@@ -63,7 +63,8 @@ final class Parker {
    * the thread that will be unparked.
    *
    * @param timed whether {@code deadline} applies
-   * @param deadline the {@link System#nanoTime()} at which to give up
+   * @param deadline the {@link System#nanoTime()} at which to give up, made by {@link
+   *     Deadline#after(long)}
    * @return {@link #CLAIMED}, {@link #INTERRUPTED} or {@link #TIMED_OUT}
    */
   static int await(Parkable p, boolean timed, long deadline) {
@@ -81,8 +82,8 @@ final class Parker {
         return INTERRUPTED;
       }
       if (timed) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
+        long left = Deadline.nanosLeft(deadline);
+        if (left == 0) {
           return TIMED_OUT;
         }
         LockSupport.parkNanos(p, left);

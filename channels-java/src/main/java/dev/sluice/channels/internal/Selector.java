@@ -34,7 +34,7 @@ public final class Selector {
       return s.result(s.startIndex, s.startItem, s.startClosed);
     }
     boolean timed = s.timeoutIndex >= 0;
-    long deadline = timed ? System.nanoTime() + s.clauses[s.timeoutIndex].timeoutNanos : 0L;
+    long deadline = timed ? Deadline.after(s.clauses[s.timeoutIndex].timeoutNanos) : 0L;
     int outcome = Parker.await(s, timed, deadline);
     if (outcome != Parker.CLAIMED) {
       boolean interrupted = outcome == Parker.INTERRUPTED;
