@@ -5,8 +5,7 @@
 package dev.sluice.coroutines
 
 import dev.sluice.channels.internal.BufferedChannel
-import kotlin.coroutines.resume
-import kotlinx.coroutines.CancellableContinuation
+import kotlin.coroutines.intrinsics.suspendCoroutineUninterceptedOrReturn
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.channels.ChannelIterator
@@ -14,16 +13,20 @@ import kotlinx.coroutines.channels.ChannelResult
 import kotlinx.coroutines.channels.SendChannel
 import kotlinx.coroutines.selects.SelectClause1
 import kotlinx.coroutines.selects.SelectClause2
-import kotlinx.coroutines.suspendCancellableCoroutine
 
 /**
  * The kotlinx.coroutines face of one Sluice channel: every call goes to the same engine that the
  * Java faces use, so Java threads, futures and coroutines share one queue.
  *
- * Waiting registers a continuation waiter in the engine (see Waiters.kt); nothing blocks a thread,
- * and no future stands in between.
+ * Waiting queues the coroutine's reusable waiter in the engine (see ReusableWaiter.kt); nothing
+ * blocks a thread, and no future stands in between.
  */
 internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E>) : Channel<E> {
+    /** The reusable waiters of coroutines suspended in a send, one per coroutine (ReusableWaiter.kt). */
+    private val senders = WaiterCache(engine)
+
+    /** The same for receives, `receiveCatching` and iterators. */
+    private val receivers = WaiterCache(engine)
 
     // ---------------------------------------------------------------------------------------------
     // SendChannel
@@ -33,42 +36,16 @@ internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E
 
     override suspend fun send(element: E) {
         if (engine.offerFast(element)) return
-        // A send that can finish at once under the lock (a receive waits) finishes without a
-        // continuation: making one registers it with the coroutine's Job and removes it again, which
-        // costs more than the lock. Only a send that must wait pays for it.
-        if (engine.sendMayNotWait()) {
-            when (engine.trySendOutcome(element)) {
-                BufferedChannel.SENT -> return
-                BufferedChannel.CLOSED -> throw sendException()
-            }
-        }
-        // A tail call: send itself needs no frame, so the paths above allocate nothing.
+        // A tail call: send itself needs no frame, so the fast path allocates nothing.
         return sendWaiting(element)
     }
 
-    /** A send that found no room and nobody waiting: suspends in a waiter until it is claimed. */
-    private suspend fun sendWaiting(element: E) {
-        val w = SendWaiter(engine, element)
-        val sent =
-            try {
-                suspendCancellableCoroutine<Boolean> { cont ->
-                    w.cont = cont
-                    when (engine.sendOrEnqueue(w)) {
-                        BufferedChannel.SENT -> {
-                            w.claimed = true
-                            cont.resume(true)
-                        }
-                        BufferedChannel.CLOSED -> cont.resume(false)
-                        else -> w.onCancellation() // QUEUED
-                    }
-                }
-            } catch (e: CancellationException) {
-                // Cancelled after the element was taken (kotlinx's prompt cancellation): the send
-                // happened, and says so. The cancellation is seen at the next suspension point.
-                if (w.claimed && !w.isClosed) return
-                throw e
-            }
-        if (!sent) throw sendException()
+    /**
+     * A send whose fast path failed: under the lock it hands its element to a waiting receive or
+     * buffers it, else it suspends in the coroutine's waiter until it is claimed.
+     */
+    private suspend fun sendWaiting(element: E): Unit = suspendCoroutineUninterceptedOrReturn { caller ->
+        senders.acquire(caller.context).suspend(caller, ReusableWaiter.SEND, element, null)
     }
 
     override fun trySend(element: E): ChannelResult<Unit> =
@@ -97,50 +74,21 @@ internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E
     override val isEmpty: Boolean
         get() = engine.isEmptyForReceive
 
-    // receive, receiveCatching and hasNext end in their one suspension (see Waiters.kt): no frame.
+    // receive, receiveCatching and hasNext end in their one suspension (see ReusableWaiter.kt): no
+    // frame. The waiter's locked step takes an element that is buffered or offered by a waiting
+    // send, and reports a closed channel, without suspending.
 
     override suspend fun receive(): E {
         engine.pollFast()?.let { return it }
-        receiveAtOnce()?.let { return it }
-        // Closed and drained: throw the cause itself here, as a resumption would throw kotlinx's copy
-        // of it (stack-trace recovery, in debug mode).
-        if (engine.isClosedForReceive) throw receiveException(engine)
-        return suspendCancellableCoroutine { cont -> awaitReceive(ReceiveWaiter.Element(engine), cont) }
+        return suspendCoroutineUninterceptedOrReturn { caller ->
+            receivers.acquire(caller.context).suspend(caller, ReusableWaiter.RECEIVE, null, null)
+        }
     }
 
     override suspend fun receiveCatching(): ChannelResult<E> {
         engine.pollFast()?.let { return ChannelResult.success(it) }
-        receiveAtOnce()?.let { return ChannelResult.success(it) }
-        return suspendCancellableCoroutine { cont -> awaitReceive(ReceiveWaiter.Catching(engine), cont) }
-    }
-
-    /**
-     * After the fast path failed: the element a receive can take at once under the lock (a send
-     * waits, or the lane's fast path was shut by a waiter), or `null`, when it must suspend (or the
-     * channel is closed and drained). Taking it here spares the continuation, as in [send].
-     */
-    private fun receiveAtOnce(): E? = if (engine.receiveMayNotWait()) engine.pollOrNull() else null
-
-    /**
-     * Receives into [w], which resumes [cont]: at once if an element is there or the channel is closed
-     * and drained, else when a send or `close` claims it.
-     */
-    private fun <R> awaitReceive(w: ReceiveWaiter<E, R>, cont: CancellableContinuation<R>) {
-        // Cancelled already: take nothing (an element taken now would only go back).
-        if (!cont.isActive) return
-        w.cont = cont
-        when (engine.receiveOrEnqueue(w)) {
-            BufferedChannel.RECEIVED -> {
-                // Taken at once. A coroutine that turns out cancelled gives it back (the handler runs
-                // now if it is cancelled already, and takes the element out of w; resume is then
-                // ignored). So the element is read first.
-                val e = w.item()!!
-                w.claimed = true
-                w.onCancellation()
-                cont.resume(w.received(e))
-            }
-            BufferedChannel.CLOSED -> w.resumeClosed()
-            else -> w.onCancellation() // QUEUED
+        return suspendCoroutineUninterceptedOrReturn { caller ->
+            receivers.acquire(caller.context).suspend(caller, ReusableWaiter.CATCHING, null, null)
         }
     }
 
@@ -183,39 +131,32 @@ internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E
     override fun toString(): String = "CoroutineChannel(${engine})"
 
     /** Receives until the channel is closed; one per loop, as kotlinx's iterators are. */
-    private inner class Iterator : ChannelIterator<E> {
-        /** An element taken without waiting, for [next]. */
+    private inner class Iterator : ChannelIterator<E>, ElementSink<E> {
+        /** The element that the last `hasNext` took, for [next]. */
         private var next: E? = null
 
-        /** The waiter of the last `hasNext` that waited: its element, once claimed, is for [next]. */
-        private var waited: ReceiveWaiter.HasNext<E>? = null
+        override fun handed(element: E) {
+            next = element
+        }
 
         override suspend fun hasNext(): Boolean {
-            if (next != null || waited?.item() != null) return true
-            waited = null
-            val e = engine.pollFast() ?: receiveAtOnce()
+            if (next != null) return true
+            val e = engine.pollFast()
             if (e != null) {
                 next = e
                 return true
             }
-            if (engine.isClosedForReceive) {
-                // The end of the loop, without a suspension; a close cause is thrown as it is.
-                val cause = engine.closeCauseOrNull() ?: return false
-                throw cause
+            // At the end of the loop the waiter's locked step returns false, or throws the close
+            // cause as it is. A cancelled wait gives its element back to the channel, and leaves
+            // none here.
+            return suspendCoroutineUninterceptedOrReturn { caller ->
+                receivers.acquire(caller.context).suspend(caller, ReusableWaiter.HAS_NEXT, null, this)
             }
-            val w = ReceiveWaiter.HasNext(engine)
-            waited = w
-            return suspendCancellableCoroutine { cont -> awaitReceive(w, cont) }
         }
 
         override fun next(): E {
-            next?.let {
-                next = null
-                return it
-            }
-            // A waiter whose element went back to the channel (its hasNext was cancelled) has none.
-            val e = waited?.item() ?: throw IllegalStateException("'hasNext' should be called prior to 'next' invocation")
-            waited = null
+            val e = next ?: throw IllegalStateException("'hasNext' should be called prior to 'next' invocation")
+            next = null
             return e
         }
     }

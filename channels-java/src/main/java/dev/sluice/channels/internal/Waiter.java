@@ -83,6 +83,22 @@ public abstract class Waiter<E> {
   }
 
   /**
+   * Makes this waiter ready for another operation, for a face that reuses one waiter across many
+   * suspensions of the same caller (the Kotlin face does): {@code item} becomes the new send's
+   * element (or {@code null} for a receive), and the closed flag is cleared. Only by the waiter's
+   * owner, while the waiter is in no queue and nobody can claim it: after its last operation was
+   * claimed or withdrawn and unlinked, and before it is queued again, which publishes these writes
+   * to the next claimer under the channel lock.
+   *
+   * @param item the element of the next send, or {@code null} for a receive
+   */
+  protected final void reuse(@Nullable E item) {
+    assert queue == null : "a queued waiter cannot be reused";
+    this.item = item;
+    this.closed = false;
+  }
+
+  /**
    * The element handed to a receive by its claim.
    *
    * @return the element, or {@code null} if the claim reported a closed channel

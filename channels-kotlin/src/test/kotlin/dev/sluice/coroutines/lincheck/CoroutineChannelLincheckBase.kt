@@ -11,9 +11,6 @@ import org.jetbrains.lincheck.datastructures.ModelCheckingOptions
 import org.jetbrains.lincheck.datastructures.Operation
 import org.jetbrains.lincheck.datastructures.Param
 import org.jetbrains.lincheck.datastructures.StressOptions
-import org.jetbrains.lincheck.datastructures.scenario
-import org.jetbrains.kotlinx.lincheck.Actor
-import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario
 import org.junit.jupiter.api.Test
 
 /**
@@ -35,18 +32,13 @@ import org.junit.jupiter.api.Test
  * its own and fails the check.
  *
  * ## Cancellation of suspended operations
- * Lincheck cancels a suspended operation by cancelling the `CancellableContinuation` it suspended in,
- * and counts the operation as cancelled exactly when that `cancel` succeeds. With
- * `promptCancellation = false` (the mode used here) the check is: an operation that Lincheck reports
- * as cancelled had no effect. That is what Sluice documents for a cancelled `receive`: if it had
- * already been handed an element, the element goes back to the channel (`BufferedChannel.giveBack`).
- * Prompt cancellation would be weaker: it lets a cancelled operation have taken effect, which
- * Sluice's receive never does. The two scenarios of [handedToCancelledReceive] run in every test,
- * besides the random ones: a send that meets a receive which Lincheck cancels at that moment.
- *
- * `send` is cancelled the same way, with the same check: a cancelled send did not send. (A send
- * whose element was taken returns normally even if its coroutine is cancelled just after; Lincheck's
- * cancellation of the continuation cannot win over that claim, so it is not reported as cancelled.)
+ * Lincheck cancels a suspended operation through the kotlinx `CancellableContinuation` it suspended
+ * in. Sluice's view suspends in a continuation of its own (`ReusableWaiter`, reused across a
+ * coroutine's suspensions), which Lincheck cannot cancel, so the suspending operations here are not
+ * cancellable (`cancellableOnSuspension = false`). Their cancellation is checked instead by
+ * `ReusableWaiterLincheckTest`, which model-checks the waiter's claim against the Job's
+ * cancellation as operations of their own, and by the deterministic interleavings of
+ * `ReusableWaiterSpec`, one per cancellation window.
  *
  * ## Size
  * The size of the runs follows the system property `sluice.stress`: the default build's short run
@@ -61,7 +53,7 @@ abstract class CoroutineChannelLincheckBase(
     private val channel: Channel<Int>,
     private val specification: Class<out SequentialChannel>,
 ) {
-    @Operation
+    @Operation(cancellableOnSuspension = false)
     suspend fun send(@Param(name = "value") value: Int): Any =
         try {
             channel.send(value)
@@ -79,7 +71,7 @@ abstract class CoroutineChannelLincheckBase(
             }
         }
 
-    @Operation
+    @Operation(cancellableOnSuspension = false)
     suspend fun receive(): Any =
         try {
             channel.receive()
@@ -87,7 +79,7 @@ abstract class CoroutineChannelLincheckBase(
             closedResult(e, ClosedReceiveChannelException::class.java)
         }
 
-    @Operation
+    @Operation(cancellableOnSuspension = false)
     suspend fun receiveCatching(): Any = channel.receiveCatching().let { r -> r.getOrNull() ?: closedResult(r) }
 
     @Operation
@@ -130,8 +122,6 @@ abstract class CoroutineChannelLincheckBase(
             .iterations(if (longRun) 20 else 2)
             .invocationsPerIteration(if (longRun) 1_000 else 150)
             .sequentialSpecification(specification)
-            .addCustomScenario(handedToCancelledReceive(trySend = true))
-            .addCustomScenario(handedToCancelledReceive(trySend = false))
             .check(this::class)
     }
 
@@ -145,42 +135,11 @@ abstract class CoroutineChannelLincheckBase(
             .iterations(if (longRun) 30 else 4)
             .invocationsPerIteration(if (longRun) 5_000 else 300)
             .sequentialSpecification(specification)
-            .addCustomScenario(handedToCancelledReceive(trySend = true))
-            .addCustomScenario(handedToCancelledReceive(trySend = false))
             .check(this::class)
     }
 
     private companion object {
         val longRun: Boolean = System.getProperty("sluice.stress") == "long"
-
-        /**
-         * A scenario that every run checks besides the random ones: a send meets a waiting receive
-         * that Lincheck cancels right after it suspended, so that the model checker can place the
-         * cancellation on each side of the engine's claim; then the same thread fills the buffer and
-         * takes its head. (Lincheck allows no post part in a scenario with suspending operations.)
-         * [trySend] picks `trySend(5)` and `receive()`, or `send(5)` and `receiveCatching()`.
-         */
-        fun handedToCancelledReceive(trySend: Boolean): ExecutionScenario =
-            scenario {
-                parallel {
-                    thread { add(if (trySend) op("trySend", 5) else op("send", 5)) }
-                    thread {
-                        add(op(if (trySend) "receive" else "receiveCatching", cancelOnSuspension = true))
-                        add(op("trySend", 2))
-                        add(op("trySend", 3))
-                        add(op("tryReceive"))
-                    }
-                }
-            }
-
-        /** The actor of the operation [name] with [args] (the suspending ones take a continuation). */
-        fun op(name: String, vararg args: Int, cancelOnSuspension: Boolean = false): Actor {
-            val method =
-                CoroutineChannelLincheckBase::class.java.methods.single {
-                    it.name == name && it.isAnnotationPresent(Operation::class.java)
-                }
-            return Actor(method = method, arguments = args.toList(), cancelOnSuspension = cancelOnSuspension)
-        }
 
         /** The result of an operation that threw [e]: the token of the close, or [e] itself again. */
         fun closedResult(e: Throwable, plainCloseException: Class<out Throwable>): String =
