@@ -494,14 +494,26 @@ public final class BufferedChannel<E> implements Channel<E> {
         }
       }
     }
-    Object queued = sendOrPark(element);
-    if (queued == null) {
-      return true;
+    // A receive waits, or there is room: send under the lock without making a waiter (on a
+    // rendezvous channel, about every other send).
+    if (sendMayNotWait()) {
+      int outcome = sendSlow(element, null);
+      if (outcome == SENT) {
+        return true;
+      }
+      if (outcome == CLOSED) {
+        throw closedForSend();
+      }
     }
-    if (queued == CLOSED_MARK) {
-      throw closedForSend();
+    ParkingWaiter<E> w = new ParkingWaiter<>(this, element);
+    switch (sendSlow(element, w)) {
+      case SENT:
+        return true;
+      case CLOSED:
+        throw closedForSend();
+      default: // QUEUED
+        break;
     }
-    ParkingWaiter<E> w = castWaiter(queued);
     switch (w.await(timed, deadline)) {
       case Parker.INTERRUPTED:
         throw new InterruptedException();
@@ -624,14 +636,23 @@ public final class BufferedChannel<E> implements Channel<E> {
     if (fast == Lane.CLOSED_EMPTY) {
       throw closedForReceive();
     }
-    Object got = receiveOrPark();
-    if (got == CLOSED_MARK) {
-      throw closedForReceive();
+    // A send waits, or something is buffered or given back: take it under the lock without making
+    // a waiter.
+    if (receiveMayNotWait()) {
+      E e = receiveNow();
+      if (e != null) {
+        return e;
+      }
     }
-    if (!(got instanceof ParkingWaiter)) {
-      return cast(got instanceof Wrapped ? ((Wrapped) got).element : got);
+    ParkingWaiter<E> w = new ParkingWaiter<>(this, null);
+    switch (receiveOrEnqueue(w)) {
+      case RECEIVED:
+        return w.item;
+      case CLOSED:
+        throw closedForReceive();
+      default: // QUEUED
+        break;
     }
-    ParkingWaiter<E> w = castWaiter(got);
     switch (w.await(timed, deadline)) {
       case Parker.INTERRUPTED:
         throw new InterruptedException();
@@ -869,102 +890,6 @@ public final class BufferedChannel<E> implements Channel<E> {
     return outcome;
   }
 
-  /** An element that {@link #receiveOrPark} could mistake for its own waiter. */
-  private static final class Wrapped {
-    final Object element;
-
-    Wrapped(Object element) {
-      this.element = element;
-    }
-  }
-
-  /** What {@link #sendOrPark} and {@link #receiveOrPark} return for a closed channel. */
-  private static final Object CLOSED_MARK = new Object();
-
-  @SuppressWarnings("unchecked") // made by sendOrPark or receiveOrPark for this channel
-  private static <E> ParkingWaiter<E> castWaiter(Object w) {
-    return (ParkingWaiter<E>) w;
-  }
-
-  /**
-   * The locked part of a blocking send whose fast path failed: sends {@code element} at once if it
-   * can, or queues a new {@link ParkingWaiter} for the current thread. The waiter is made under the
-   * lock, and only when the send must wait: a send that finds a receive waiting (on a rendezvous
-   * channel, about every other one) allocates nothing.
-   *
-   * @return {@code null} if sent, {@link #CLOSED_MARK} if closed, else the queued waiter
-   */
-  private @Nullable Object sendOrPark(E element) {
-    int outcome;
-    ParkingWaiter<E> w = null;
-    Waiter<E> resume;
-    E drop;
-    if (!lockForClaims()) {
-      return ClaimFrame.call(() -> sendOrPark(element));
-    }
-    try {
-      outcome = sendLocked(element);
-      if (outcome == FULL) {
-        beginWait(true);
-        outcome = sendLocked(element); // now a FULL lane stays full until this waiter is served
-        if (outcome == FULL) {
-          w = new ParkingWaiter<>(this, element);
-          senders.addLast(w);
-        }
-      }
-      resume = takeResume();
-      drop = takeDropped();
-      settle();
-    } finally {
-      lock.unlock();
-    }
-    afterUnlock(resume, drop);
-    return outcome == CLOSED ? CLOSED_MARK : w;
-  }
-
-  /**
-   * The locked part of a blocking receive whose fast path failed: takes an element at once if there
-   * is one, or queues a new {@link ParkingWaiter} for the current thread, made under the lock and
-   * only then (as in {@link #sendOrPark}). A returned {@code ParkingWaiter} is always the queued
-   * waiter: an element that is itself one (a user could send the blocker that {@code
-   * LockSupport.getBlocker} shows) comes back wrapped in a {@link Wrapped}.
-   *
-   * @return the element (or a {@code Wrapped} one), {@link #CLOSED_MARK} if closed and drained, else
-   *     the queued waiter
-   */
-  private Object receiveOrPark() {
-    E e;
-    Object outcome;
-    Waiter<E> resume;
-    if (!lockForClaims()) {
-      return ClaimFrame.call(this::receiveOrPark);
-    }
-    try {
-      e = receiveLocked();
-      if (e == null && !closed) {
-        beginWait(false);
-        e = receiveLocked(); // now an empty lane stays empty until this waiter is served
-      }
-      if (e != null) {
-        outcome = e instanceof ParkingWaiter ? new Wrapped(e) : e;
-      } else if (closed) {
-        outcome = CLOSED_MARK;
-      } else {
-        ParkingWaiter<E> w = new ParkingWaiter<>(this, null);
-        receivers.addLast(w);
-        outcome = w;
-      }
-      resume = takeResume();
-      settle();
-    } finally {
-      lock.unlock();
-    }
-    if (resume != null) {
-      resume.resume();
-    }
-    return outcome;
-  }
-
   /**
    * Receives into {@code w} at once if an element is there, or queues {@code w} to wait for one. The
    * lane's fast path should have been tried first: this takes the lock.
@@ -1073,10 +998,18 @@ public final class BufferedChannel<E> implements Channel<E> {
     if (fast != Lane.BLOCKED) {
       return null; // EMPTY: no flag set, the lane is just empty; or CLOSED_EMPTY
     }
+    return receiveNow();
+  }
+
+  /**
+   * The locked part of a receive that may not wait: takes the oldest element (a given-back one, the
+   * lane's head, or a waiting send's), or returns {@code null} (empty, or closed and drained).
+   */
+  private @Nullable E receiveNow() {
     E e;
     Waiter<E> resume;
     if (!lockForClaims()) {
-      return ClaimFrame.call(this::pollOrNull);
+      return ClaimFrame.call(this::receiveNow);
     }
     try {
       e = receiveLocked();
