@@ -14,7 +14,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Round-trip latency between two coroutines on {@code Dispatchers.Default}: nanoseconds for one
+ * Round-trip latency between two coroutines on {@code Dispatchers.Default} or in one thread ({@link
+ * Dispatch}): nanoseconds for one
  * element to go from a pinger to an echo over one channel and come back over a second, both Sluice
  * coroutine views ({@code SluiceChannel(capacity)}) or both kotlinx's own channels ({@code
  * Channel(capacity)}).
@@ -39,9 +40,13 @@ public class CoroutinePingPong {
   @Param({"SLUICE", "KOTLINX"})
   public CoroutineImpl impl;
 
+  /** Where the coroutines run: {@code Dispatchers.Default}, or one thread's {@code runBlocking}. */
+  @Param({"DEFAULT", "RUN_BLOCKING"})
+  public Dispatch dispatcher;
+
   @Benchmark
   @OperationsPerInvocation(PingPong.ROUND_TRIPS)
   public void roundTrip() {
-    CoroutineBatches.pingPong(impl, capacity, PingPong.ROUND_TRIPS);
+    CoroutineBatches.pingPong(impl, capacity, PingPong.ROUND_TRIPS, dispatcher);
   }
 }

@@ -15,7 +15,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Throughput of one channel between coroutines: elements per microsecond moved from producer
- * coroutines to consumer coroutines, all on {@code Dispatchers.Default}, through Sluice's coroutine
+ * coroutines to consumer coroutines, all on {@code Dispatchers.Default} or all in one thread ({@link
+ * Dispatch}), through Sluice's coroutine
  * view ({@code SluiceChannel(capacity)}) or kotlinx's own {@code Channel(capacity)}, at capacities
  * 0 (rendezvous), 1, 16 and 1024, for a {@link Shape} (SPSC, or two producers and two consumers).
  *
@@ -43,9 +44,13 @@ public class CoroutineThroughput {
   @Param({"SLUICE", "KOTLINX"})
   public CoroutineImpl impl;
 
+  /** Where the coroutines run: {@code Dispatchers.Default}, or one thread's {@code runBlocking}. */
+  @Param({"DEFAULT", "RUN_BLOCKING"})
+  public Dispatch dispatcher;
+
   @Benchmark
   @OperationsPerInvocation(Throughput.BATCH)
   public void transfer() {
-    CoroutineBatches.throughput(impl, capacity, shape.producers, shape.consumers, Throughput.BATCH);
+    CoroutineBatches.throughput(impl, capacity, shape.producers, shape.consumers, Throughput.BATCH, dispatcher);
   }
 }

@@ -5,6 +5,7 @@ import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withContext
@@ -15,7 +16,7 @@ import kotlinx.coroutines.withTimeoutOrNull
  * (JMH's annotation processor reads Java sources only, so the benchmark classes are Java).
  *
  * Each call is one JMH invocation: it makes new channels, starts its coroutines on
- * [Dispatchers.Default], returns when all of them have finished, and closes the channels. The
+ * [Dispatchers.Default] (or, with [Dispatch.RUN_BLOCKING], in the calling thread), returns when all of them have finished, and closes the channels. The
  * coroutines are children of the call's `runBlocking`, so none outlives it; the calling thread
  * (JMH's) only starts them and waits. A batch that has not finished after [STALL] fails with
  * [IllegalStateException] instead of hanging the run: its coroutines are cancelled, and they all
@@ -35,13 +36,21 @@ object CoroutineBatches {
      * @throws IllegalStateException if the receivers' total is wrong, or the batch stalled
      */
     @JvmStatic
-    fun throughput(impl: CoroutineImpl, capacity: Int, producers: Int, consumers: Int, count: Int) {
+    @JvmOverloads
+    fun throughput(
+        impl: CoroutineImpl,
+        capacity: Int,
+        producers: Int,
+        consumers: Int,
+        count: Int,
+        dispatch: Dispatch = Dispatch.DEFAULT,
+    ) {
         require(count <= Elements.COUNT && count % producers == 0 && count % consumers == 0) {
             "$count elements do not split into $producers producers and $consumers consumers"
         }
         val channel = impl.open(capacity)
         try {
-            val total = guarded("throughput batch") {
+            val total = guarded("throughput batch", dispatch) {
                 for (p in 0 until producers) {
                     val from = p * (count / producers)
                     launch {
@@ -75,12 +84,13 @@ object CoroutineBatches {
      * @throws IllegalStateException if another element came back, or the batch stalled
      */
     @JvmStatic
-    fun pingPong(impl: CoroutineImpl, capacity: Int, roundTrips: Int) {
+    @JvmOverloads
+    fun pingPong(impl: CoroutineImpl, capacity: Int, roundTrips: Int, dispatch: Dispatch = Dispatch.DEFAULT) {
         require(roundTrips <= Elements.COUNT) { "at most ${Elements.COUNT} round trips" }
         val ping = impl.open(capacity)
         val pong = impl.open(capacity)
         try {
-            guarded("ping-pong batch") {
+            guarded("ping-pong batch", dispatch) {
                 launch { repeat(roundTrips) { pong.send(ping.receive()) } }
                 launch {
                     for (i in 0 until roundTrips) {
@@ -97,13 +107,17 @@ object CoroutineBatches {
     }
 
     /**
-     * Runs [block] on [Dispatchers.Default] and waits, in the calling thread, for it and every
-     * coroutine it started; fails if that takes longer than [STALL].
+     * Runs [block] as [dispatch] says (on [Dispatchers.Default], or in this thread's `runBlocking`)
+     * and waits, in the calling thread, for it and every coroutine it started; fails if that takes
+     * longer than [STALL].
      */
-    private fun <T : Any> guarded(what: String, block: suspend CoroutineScope.() -> T): T =
+    private fun <T : Any> guarded(what: String, dispatch: Dispatch, block: suspend CoroutineScope.() -> T): T =
         runBlocking {
-            withTimeoutOrNull(STALL) { withContext(Dispatchers.Default, block) }
-                ?: throw IllegalStateException(
-                    "no $what finished in $STALL: a send or receive is stuck")
+            withTimeoutOrNull(STALL) {
+                when (dispatch) {
+                    Dispatch.DEFAULT -> withContext(Dispatchers.Default, block)
+                    Dispatch.RUN_BLOCKING -> coroutineScope(block)
+                }
+            } ?: throw IllegalStateException("no $what finished in $STALL: a send or receive is stuck")
         }
 }
