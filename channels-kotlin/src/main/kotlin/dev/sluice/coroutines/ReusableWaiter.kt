@@ -177,15 +177,7 @@ internal class ReusableWaiter<E : Any>(
         release()
         when (outcome) {
             BufferedChannel.SENT -> return Unit
-            BufferedChannel.RECEIVED ->
-                return when (mode) {
-                    RECEIVE -> e
-                    CATCHING -> ChannelResult.success(e!!)
-                    else -> {
-                        sink!!.handed(e!!)
-                        true
-                    }
-                }
+            BufferedChannel.RECEIVED -> return delivered(mode, e!!, sink)
             else -> return closedResult(mode, cancelled = false)
         }
     }
@@ -224,15 +216,19 @@ internal class ReusableWaiter<E : Any>(
             engine.giveBack(e!!)
             throw job!!.getCancellationException()
         }
-        return when (mode) {
+        return delivered(mode, e!!, sink)
+    }
+
+    /** What a receive of [mode] that was handed [e] returns. */
+    private fun delivered(mode: Int, e: E, sink: ElementSink<E>?): Any? =
+        when (mode) {
             RECEIVE -> e
-            CATCHING -> ChannelResult.success(e!!)
+            CATCHING -> ChannelResult.success(e)
             else -> {
-                sink!!.handed(e!!)
+                sink!!.handed(e)
                 true
             }
         }
-    }
 
     /** Makes the waiter free for the next suspension; the last thing the owner does with it. */
     private fun release() {
