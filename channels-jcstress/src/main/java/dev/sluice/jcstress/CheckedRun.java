@@ -21,6 +21,9 @@ import org.openjdk.jcstress.infra.collectors.TestResult;
  * Runs jcstress as its own {@code Main} does (same options), and also fails when a selected test did
  * not run at all: the run the build relies on must not pass by running nothing.
  *
+ * <p>Without jcstress's annotation processor (javac 23+ runs none from the class path) the jar has
+ * no test and no {@code META-INF/TestList}; this says so plainly.
+ *
  * <p>jcstress 0.16 fails a run that saw a forbidden outcome or an error (its report throws, and the
  * JVM exits with 1), but it returns normally, exit code 0, when it found no VM configuration to run
  * with (a {@code -jvmArgs} flag the JVM refuses) or no test matching {@code -t}. This checks, after
@@ -38,6 +41,10 @@ public final class CheckedRun {
     if (args.length >= 2 && args[0].equals("--timeout-minutes")) {
       startWatchdog(Long.parseLong(args[1]));
       args = Arrays.copyOfRange(args, 2, args.length);
+    }
+    if (CheckedRun.class.getResource("/META-INF/TestList") == null) {
+      // jcstress itself would stop on a NullPointerException here.
+      fail("the jar has no META-INF/TestList: jcstress's annotation processor did not run");
     }
     Options opts = new Options(args);
     if (!opts.parse()) {
