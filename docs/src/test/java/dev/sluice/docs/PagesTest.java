@@ -79,8 +79,9 @@ class PagesTest {
 
   /**
    * Every relative link and image of the Markdown pages (the guide, the README, the docs, the
-   * decision records, the examples' and benchmarks' READMEs, the changelog) names a file that
-   * exists: a renamed page or a chart of a moved run must not leave a dead link behind.
+   * decision records, the READMEs of the examples, the benchmarks and the jcstress tests, the
+   * changelog) names a file that exists: a renamed page or a chart of a moved run must not leave a
+   * dead link behind.
    */
   @Test
   void everyRelativeLinkOfTheMarkdownPagesResolves() throws IOException {
@@ -91,7 +92,8 @@ class PagesTest {
         files.filter(f -> f.toString().endsWith(".md")).sorted().forEach(markdown::add);
       }
     }
-    for (String file : List.of("examples/README.md", "bench/README.md", "CHANGELOG.md")) {
+    for (String file :
+        List.of("examples/README.md", "bench/README.md", "channels-jcstress/README.md", "CHANGELOG.md")) {
       markdown.add(root.resolve(file));
     }
     Pattern link = Pattern.compile("\\]\\(([^)\\s]+)\\)");

@@ -55,7 +55,7 @@ class ReleaseTest {
   @Test
   void everySourceFileCarriesTheLicenseHeader() throws Exception {
     List<String> missing = new ArrayList<>();
-    for (String module : List.of("channels-java", "channels-kotlin")) {
+    for (String module : List.of("channels-java", "channels-kotlin", "channels-jcstress")) {
       try (var files = Files.walk(ROOT.resolve(module + "/src/main"))) {
         files.filter(p -> p.toString().endsWith(".java") || p.toString().endsWith(".kt"))
             .forEach(p -> {
