@@ -107,7 +107,7 @@ class ReusableWaiterLincheckTest {
 
     private companion object {
         /** Interleavings explored per test; the long run (`-Pstress-long`) explores more. */
-        val invocations = if (System.getProperty("sluice.stress") == "long") 3_000 else 200
+        val invocations = if (System.getProperty("sluice.stress") == "long") 3_000 else 100
 
         fun explore(body: () -> Unit) {
             Lincheck.runConcurrentTest(invocations, Runnable(body))
