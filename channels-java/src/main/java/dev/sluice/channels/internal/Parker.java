@@ -33,12 +33,15 @@ final class Parker {
           : 0;
 
   /**
-   * How long a virtual thread spins before it parks: the system property {@code
-   * sluice.virtualParkSpins}, 128 by default; none on a single CPU, where the counterpart cannot run
-   * while this thread spins. A spinning virtual thread holds its carrier, so it spins half as long as
-   * a platform thread. Measured on the 2-core bench machine, idle, {@code SLUICE_VT} with 128 against
-   * none ({@code ThroughputRendezvous}, {@code PingPongRendezvous}, 2 forks; docs/benchmarks.md):
-   * SPSC 1.68 against 1.17 elements/us, MPMC 1.54 against 1.13, round trip 1.11 against 1.45 us.
+   * How long a virtual thread spins before it parks at a rendezvous ({@link
+   * Parkable#spinsOnVirtualThread}): the system property {@code sluice.virtualParkSpins}, 128 by
+   * default; none on a single CPU, where the counterpart cannot run while this thread spins. A
+   * spinning virtual thread holds its carrier, so it spins half as long as a platform thread, and
+   * only where the wait is about to end. Measured on the 2-core bench machine, idle, {@code
+   * SLUICE_VT}, 2 forks (docs/benchmarks.md): at rendezvous 128 spins against none gave SPSC 1.68
+   * against 1.17 elements/us, MPMC 1.54 against 1.13, round trip 1.11 against 1.45 us; at capacity 1
+   * they lost (SPSC 1.24 against 1.62, MPMC 0.96 against 1.28), and at 16 SPSC too (5.36 against
+   * 7.56), so a buffered channel's virtual threads park at once.
    */
   static final int VIRTUAL_SPINS =
       Runtime.getRuntime().availableProcessors() > 1
@@ -69,6 +72,16 @@ final class Parker {
      * @return {@code false} if it was claimed already (then the thread must not park)
      */
     boolean announcePark();
+
+    /**
+     * Whether a virtual thread should spin ({@link #VIRTUAL_SPINS}) before it parks on this: only
+     * where its counterpart is about to come, as at a rendezvous.
+     *
+     * @return {@code true} to spin on a virtual thread; {@code false} (the default) to park at once
+     */
+    default boolean spinsOnVirtualThread() {
+      return false;
+    }
   }
 
   /**
@@ -81,7 +94,11 @@ final class Parker {
    * @return {@link #CLAIMED}, {@link #INTERRUPTED} or {@link #TIMED_OUT}
    */
   static int await(Parkable p, boolean timed, long deadline) {
-    for (int i = Spinning.currentIsVirtual() ? VIRTUAL_SPINS : SPINS; i > 0; i--) {
+    int spins = SPINS;
+    if (Spinning.currentIsVirtual()) {
+      spins = p.spinsOnVirtualThread() ? VIRTUAL_SPINS : 0;
+    }
+    for (int i = spins; i > 0; i--) {
       if (!p.isPending()) {
         return CLAIMED;
       }

@@ -51,6 +51,12 @@ final class ParkingWaiter<E> extends SoloWaiter<E> implements Parker.Parkable {
     return markParked();
   }
 
+  /** A rendezvous: the counterpart usually comes within the spin (see {@link Parker#VIRTUAL_SPINS}). */
+  @Override
+  public boolean spinsOnVirtualThread() {
+    return channel.capacity() == 0;
+  }
+
   @Override
   protected void resume() {
     if (unparkOnResume) {
