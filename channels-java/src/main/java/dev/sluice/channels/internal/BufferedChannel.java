@@ -959,10 +959,10 @@ public final class BufferedChannel<E> implements Channel<E> {
   /**
    * Whether a send whose fast path ({@link #offerFast}) failed may still complete at once through the
    * lock: a receive waits, the buffer has room, the policy drops, or the channel is closed. Read
-   * without the lock, so only a hint, for a caller whose waiting costs more than a lock (a coroutine
-   * registers a continuation with its {@code Job} to wait; {@link #sendAsync} makes a waiter and its
-   * future), which may try {@link #trySendOutcome} first when this says so. A wrong answer costs a
-   * lock or a waiter, never an outcome.
+   * without the lock, so only a hint, for a caller whose waiter costs more than a lock ({@link
+   * #sendAsync} makes a waiter and its future; a blocking send, its {@code ParkingWaiter}), which may
+   * try the locked send without a waiter first when this says so. A wrong answer costs a lock or a
+   * waiter, never an outcome.
    *
    * @return {@code true} if {@link #trySendOutcome} is worth a try
    */
