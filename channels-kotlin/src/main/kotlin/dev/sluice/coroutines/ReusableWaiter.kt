@@ -147,6 +147,7 @@ internal class ReusableWaiter<E : Any>(
         // The claim or the cancellation came before the suspension: finish it in the caller's frame.
         if (state == CLAIMED) return claimedResult()
         assert(state == CANCELLED) { "resumed while neither claimed nor withdrawn" }
+        engine.removeWaiter(this) // the handler's unlink may have come before the queueing
         release()
         throw job!!.getCancellationException()
     }
@@ -259,6 +260,9 @@ internal class ReusableWaiter<E : Any>(
     /** The Job's cancellation: withdraws the waiting suspension, if it still waits. */
     fun cancelByJob() {
         if (state == WAITING && STATE.compareAndSet(this, WAITING, CANCELLED)) { // cas: wins over a claim
+            // A handler that read a stale [JobRelation.current] may withdraw the same Job's next
+            // suspension before its owner queued it: then this unlink finds nothing, and the owner,
+            // resumed with the failure, unlinks it again before the waiter is reused.
             engine.removeWaiter(this)
             wake(Result.failure<Any?>(job!!.getCancellationException()))
         }
@@ -277,6 +281,7 @@ internal class ReusableWaiter<E : Any>(
     override fun resumeWith(result: Result<Any?>) {
         val caller = caller!!
         if (result.isFailure) {
+            engine.removeWaiter(this) // the handler's unlink may have come before the queueing
             release()
             caller.resumeWith(result)
             return
