@@ -41,9 +41,15 @@ internal class JobRelation(job: Job) : (Throwable?) -> Unit {
     /** Whether the Job was cancelled or completed: this relation's work is over. */
     @Volatile @JvmField var done: Boolean = false
 
-    /** Clears [current] if it is still [w]; a later suspension of the same Job may have replaced it. */
+    /**
+     * Clears [current] if it is still [w], so that the relation does not keep a finished suspension's
+     * channel reachable. Only [w]'s owner calls it, on the coroutine's own thread, between two of its
+     * suspensions; no other suspension of the Job can set [current] meanwhile, so a read and a
+     * release store do what a `cas` would. A handler that still reads [w] finds it not WAITING, or
+     * waiting for the same Job's next suspension (ReusableWaiter's notes say what then happens).
+     */
     fun clear(w: ReusableWaiter<*>) {
-        CURRENT.compareAndSet(this, w, null) // cas: never clears another suspension's entry
+        if (current === w) CURRENT.lazySet(this, null)
     }
 
     /** The Job's handler: runs once, when the Job becomes cancelling or completes. */
