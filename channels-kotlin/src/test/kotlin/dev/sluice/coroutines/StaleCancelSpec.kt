@@ -86,9 +86,16 @@ private fun untilTrue(condition: () -> Boolean) {
     while (!condition()) Thread.yield()
 }
 
-/** The channel's lock: the engine's package-private field. */
-private fun lockOf(engine: BufferedChannel<*>): ReentrantLock =
-    BufferedChannel::class.java.getDeclaredField("lock").apply { isAccessible = true }.get(engine) as ReentrantLock
+/** The channel's lock: the engine's package-private field, in whichever of its classes declares it. */
+private fun lockOf(engine: BufferedChannel<*>): ReentrantLock {
+    var type: Class<*>? = engine.javaClass
+    while (type != null) {
+        val field = type.declaredFields.firstOrNull { it.name == "lock" }
+        if (field != null) return field.apply { isAccessible = true }.get(engine) as ReentrantLock
+        type = type.superclass
+    }
+    throw AssertionError("no lock field in the engine's classes")
+}
 
 /** The receive waiter that the view's cache keeps for the only coroutine that receives. */
 @Suppress("UNCHECKED_CAST")
