@@ -261,8 +261,6 @@ public final class Broadcast<E> {
   public static final class Subscriber<E> implements AutoCloseable {
     static {
       Engines.registerSubscriberCores(s -> ((Subscriber<?>) s).core);
-      Engines.register(Subscriber.class, s -> ((Subscriber<?>) s).core.signal());
-      Engines.registerLook(Subscriber.class, (s, skipLag) -> ((Subscriber<?>) s).core.look(skipLag));
     }
 
     /** The state machine: position, given-back elements, closed, signal. */

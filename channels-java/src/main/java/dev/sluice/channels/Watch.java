@@ -186,7 +186,6 @@ public final class Watch<E> {
   public static final class Reader<E> implements AutoCloseable {
     static {
       Engines.registerReaderCores(r -> ((Reader<?>) r).core);
-      Engines.register(Reader.class, r -> ((Reader<?>) r).core.signal());
     }
 
     /** The state machine: seen version, closed, signal. */

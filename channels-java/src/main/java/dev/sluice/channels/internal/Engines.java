@@ -12,7 +12,6 @@ import dev.sluice.channels.Watch;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -27,9 +26,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Engines {
   private static final Map<Class<?>, Function<Object, BufferedChannel<?>>> ACCESSORS =
-      new ConcurrentHashMap<>();
-
-  private static final Map<Class<?>, BiFunction<Object, Boolean, Object>> LOOKS =
       new ConcurrentHashMap<>();
 
   /** Set once by {@code Broadcast.Subscriber}'s class initialiser. */
@@ -121,34 +117,6 @@ public final class Engines {
     } catch (ClassNotFoundException e) {
       throw new AssertionError(e); // it is loaded: its Class object is here
     }
-  }
-
-  /**
-   * Registers the look of a kind whose waits receive a token from its engine (a broadcast's
-   * subscriber): what a face calls once it holds a token, to turn it into the wait's result.
-   *
-   * @param type the public class of the kind
-   * @param look takes an instance and a flag whose meaning the kind documents, and returns the
-   *     result, or throws what the kind's waits throw
-   */
-  public static void registerLook(Class<?> type, BiFunction<Object, Boolean, Object> look) {
-    LOOKS.putIfAbsent(Objects.requireNonNull(type), Objects.requireNonNull(look));
-  }
-
-  /**
-   * Calls the look that {@code kind}'s class registered, for a face that holds one of its tokens.
-   *
-   * @param kind an instance of a kind that registered a look
-   * @param flag the kind's flag
-   * @return the look's result
-   * @throws IllegalArgumentException if {@code kind}'s class registered no look
-   */
-  public static Object look(Object kind, boolean flag) {
-    BiFunction<Object, Boolean, Object> look = LOOKS.get(kind.getClass());
-    if (look == null) {
-      throw new IllegalArgumentException("not a kind with a look: " + kind.getClass().getName());
-    }
-    return look.apply(kind, flag);
   }
 
   /**
