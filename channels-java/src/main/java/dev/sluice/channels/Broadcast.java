@@ -2,23 +2,19 @@
  * Copyright 2026 The Sluice developers
  * SPDX-License-Identifier: Apache-2.0
  */
+// Invariant: a thin face. Every member delegates to the broadcast's state machine in
+// dev.sluice.channels.internal (BroadcastCore, SubscriberCore), which keeps the broadcast's
+// invariants; this file holds the public contract, its javadoc, and no state of its own but
+// Received, the value a receive hands out.
 package dev.sluice.channels;
 
-import dev.sluice.channels.Signal.Wakeups;
-import dev.sluice.channels.internal.Deadline;
+import dev.sluice.channels.internal.BroadcastCore;
 import dev.sluice.channels.internal.Engines;
 import dev.sluice.channels.internal.Lag;
-import dev.sluice.channels.internal.WaiterFuture;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import dev.sluice.channels.internal.SubscriberCore;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -51,47 +47,11 @@ import org.jspecify.annotations.Nullable;
  * @param <E> the type of the elements, never {@code null}
  */
 public final class Broadcast<E> {
-  /** A look's result: the broadcast is closed, and nothing is left to receive. */
-  private static final Object CLOSED = new Object();
+  /** The state machine: ring, tail, subscribers, close. */
+  private final BroadcastCore<E> core;
 
-  /** A look's result: the subscriber is closed. */
-  private static final Object UNSUBSCRIBED = new Object();
-
-  /** A look's result: nothing to receive now (only if two threads use one subscriber at once). */
-  private static final Object NOTHING = new Object();
-
-  /** Release writes and acquire reads of the ring's slots, for the subscribers' lock-free reads. */
-  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
-
-  static {
-    Engines.register(Subscriber.class, s -> ((Subscriber<?>) s).signal.channel);
-    Engines.registerLook(Subscriber.class, (s, skipLag) -> ((Subscriber<?>) s).lookForFace(skipLag));
-  }
-
-  /**
-   * Guards every field below, and each subscriber's state, except that a subscriber holding its
-   * token reads the ring without it (see {@link Subscriber#look}).
-   */
-  private final ReentrantLock lock = new ReentrantLock();
-
-  /**
-   * The element with sequence number {@code s} is at {@code ring[s % ring.length]}. Written under the
-   * lock with release stores, before {@link #tail} moves past it.
-   */
-  private final Object[] ring;
-
-  /**
-   * The sequence number of the next send: the ring holds the elements before it, at most its length.
-   * Written under the lock; read without it by subscribers.
-   */
-  private volatile long tail;
-
-  private boolean closed;
-
-  private final List<Subscriber<E>> subscribers = new ArrayList<>();
-
-  private Broadcast(int capacity) {
-    this.ring = new Object[capacity];
+  private Broadcast(BroadcastCore<E> core) {
+    this.core = core;
   }
 
   /**
@@ -103,10 +63,7 @@ public final class Broadcast<E> {
    * @throws IllegalArgumentException if {@code capacity} is less than 1
    */
   public static <E> Broadcast<E> create(int capacity) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("capacity must be at least 1: " + capacity);
-    }
-    return new Broadcast<>(capacity);
+    return new Broadcast<>(new BroadcastCore<>(capacity));
   }
 
   /**
@@ -120,22 +77,7 @@ public final class Broadcast<E> {
    * @throws NullPointerException if {@code element} is null
    */
   public int send(E element) {
-    Objects.requireNonNull(element, "element");
-    return signalling(
-        woken -> {
-          if (closed) {
-            throw new ChannelClosedException("broadcast is closed", null);
-          }
-          long t = tail;
-          // A release store: a lock-free reader that sees the slot's new element also sees the
-          // tail that tells it the slot's old element is gone (Subscriber.tryReadHeld).
-          SLOT.setRelease(ring, index(t), element);
-          tail = t + 1;
-          for (Subscriber<E> s : subscribers) {
-            s.signal.raiseLocked(woken);
-          }
-          return subscribers.size();
-        });
+    return core.send(element);
   }
 
   /**
@@ -144,16 +86,7 @@ public final class Broadcast<E> {
    * @return a new subscriber; if the broadcast is closed, one that finds it closed
    */
   public Subscriber<E> subscribe() {
-    return signalling(
-        woken -> {
-          Subscriber<E> s = new Subscriber<>(this, tail);
-          if (closed) {
-            s.signal.raiseLocked(woken); // the closed state's token; nobody waits on s yet
-          } else {
-            subscribers.add(s);
-          }
-          return s;
-        });
+    return new Subscriber<>(core.subscribe());
   }
 
   /**
@@ -163,17 +96,7 @@ public final class Broadcast<E> {
    * @return {@code true} if this call closed the broadcast, {@code false} if it was closed before
    */
   public boolean close() {
-    return signalling(
-        woken -> {
-          if (closed) {
-            return false;
-          }
-          closed = true;
-          for (Subscriber<E> s : subscribers) {
-            s.signal.raiseLocked(woken); // wakes it: it finds the broadcast closed
-          }
-          return true;
-        });
+    return core.close();
   }
 
   /**
@@ -182,12 +105,7 @@ public final class Broadcast<E> {
    * @return {@code true} once {@link #close()} was called
    */
   public boolean isClosed() {
-    lock.lock();
-    try {
-      return closed;
-    } finally {
-      lock.unlock();
-    }
+    return core.isClosed();
   }
 
   /**
@@ -196,12 +114,7 @@ public final class Broadcast<E> {
    * @return the number of subscribers
    */
   public int subscriberCount() {
-    lock.lock();
-    try {
-      return subscribers.size();
-    } finally {
-      lock.unlock();
-    }
+    return core.subscriberCount();
   }
 
   /**
@@ -211,7 +124,7 @@ public final class Broadcast<E> {
    * @return the capacity given to {@link #create}
    */
   public int capacity() {
-    return ring.length;
+    return core.capacity();
   }
 
   /**
@@ -223,22 +136,7 @@ public final class Broadcast<E> {
    */
   @Override
   public String toString() {
-    lock.lock();
-    try {
-      return "Broadcast[" + (closed ? "closed, " : "") + tail + " sent, capacity " + ring.length
-          + ", " + subscribers.size() + " subscribers]";
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private int index(long sequence) {
-    return (int) (sequence % ring.length);
-  }
-
-  /** Runs {@code body} under the lock, and resumes the waits it woke after the unlock. */
-  private <T> T signalling(Function<Wakeups, T> body) {
-    return Signal.signalling(lock, body);
+    return core.toString();
   }
 
   /**
@@ -255,6 +153,12 @@ public final class Broadcast<E> {
     private Received(@Nullable E value, long missed) {
       this.value = value;
       this.missed = missed;
+    }
+
+    /** What a subscriber's core received, an element or a {@link Lag}, as a result. */
+    @SuppressWarnings("unchecked")
+    private static <E> Received<E> of(Object r) {
+      return r instanceof Lag ? new Received<>(null, ((Lag) r).missed) : new Received<>((E) r, 0);
     }
 
     /**
@@ -355,34 +259,15 @@ public final class Broadcast<E> {
    * @param <E> the type of the elements
    */
   public static final class Subscriber<E> implements AutoCloseable {
-    private final Broadcast<E> broadcast;
+    static {
+      Engines.registerSubscriberCores(s -> ((Subscriber<?>) s).core);
+    }
 
-    /** Its {@code pending}: whether the one token exists. */
-    private final Signal signal = new Signal();
+    /** The state machine: position, given-back elements, closed, signal. */
+    private final SubscriberCore<E> core;
 
-    /**
-     * The sequence number of the next element to receive from the ring. Written only by the
-     * holder of the token; read by others under the lock.
-     */
-    private volatile long next;
-
-    private boolean closed;
-
-    /**
-     * Whether the look must take the lock: the subscriber is closed, or something was given back.
-     * Written under the lock; read by the lock-free look.
-     */
-    private volatile boolean slow;
-
-    /**
-     * What futures took and could not deliver (they were cancelled first): elements and lags, to
-     * receive before the ring. Null until needed.
-     */
-    private @Nullable ArrayDeque<Object> givenBack;
-
-    Subscriber(Broadcast<E> broadcast, long next) {
-      this.broadcast = broadcast;
-      this.next = next;
+    Subscriber(SubscriberCore<E> core) {
+      this.core = core;
     }
 
     /**
@@ -397,16 +282,7 @@ public final class Broadcast<E> {
      *     this subscriber received every element
      */
     public E receive() throws InterruptedException {
-      if (Thread.interrupted()) {
-        throw new InterruptedException();
-      }
-      while (true) {
-        signal.channel.receive(); // the token
-        Object r = look(false);
-        if (r != NOTHING) {
-          return deliver(r);
-        }
-      }
+      return core.receive();
     }
 
     /**
@@ -420,21 +296,7 @@ public final class Broadcast<E> {
      * @throws NullPointerException if {@code timeout} is null
      */
     public @Nullable E receive(Duration timeout) throws InterruptedException {
-      Objects.requireNonNull(timeout, "timeout");
-      if (Thread.interrupted()) {
-        throw new InterruptedException();
-      }
-      long deadline = Deadline.after(Deadline.timeoutNanos(timeout));
-      while (true) {
-        long left = Deadline.nanosLeft(deadline); // 0 once over: the token's receive is a try then
-        if (signal.channel.receive(Duration.ofNanos(left)) == null) {
-          return null;
-        }
-        Object r = look(false);
-        if (r != NOTHING) {
-          return deliver(r);
-        }
-      }
+      return core.receive(timeout);
     }
 
     /**
@@ -445,11 +307,8 @@ public final class Broadcast<E> {
      *     this subscriber received every element
      */
     public @Nullable Received<E> tryReceive() {
-      if (signal.channel.tryReceive() == null) {
-        return null; // no token: nothing to receive (or another thread holds it)
-      }
-      Object r = look(false);
-      return r == NOTHING ? null : received(r);
+      Object r = core.tryReceive();
+      return r == null ? null : Received.of(r);
     }
 
     /**
@@ -467,76 +326,7 @@ public final class Broadcast<E> {
      * @return a future of what this subscriber receives next
      */
     public CompletableFuture<Received<E>> receiveAsync() {
-      AsyncReceive op = new AsyncReceive();
-      awaitAsync(op);
-      return op.result;
-    }
-
-    /**
-     * One {@link #receiveAsync()}: its future, and the claim that decides between delivering to it
-     * and its withdrawal (cancel, {@code orTimeout}, an outside {@code complete}), which then
-     * reports success only if nothing was taken for it.
-     */
-    private final class AsyncReceive {
-      private static final int OPEN = 0;
-      private static final int CLAIMED = 1;
-      private static final int WITHDRAWN = 2;
-
-      final AtomicInteger state = new AtomicInteger(OPEN);
-      final WaiterFuture<Received<E>> result = new WaiterFuture<>(this::withdraw);
-
-      /** The wait for the token now under way. */
-      volatile @Nullable CompletableFuture<Object> token;
-
-      /** Withdraws the receive; {@code true} if nothing was or will be delivered to it. */
-      private boolean withdraw() {
-        if (state.compareAndSet(OPEN, WITHDRAWN)) {
-          CompletableFuture<Object> t = token;
-          if (t != null) {
-            t.cancel(false); // if the token came first, its callback puts it back
-          }
-          return true;
-        }
-        return state.get() == WITHDRAWN;
-      }
-    }
-
-    private void awaitAsync(AsyncReceive op) {
-      CompletableFuture<Object> token = signal.channel.receiveAsync();
-      op.token = token;
-      if (op.state.get() == AsyncReceive.WITHDRAWN) {
-        token.cancel(false); // withdrawn before this wait was published
-      }
-      token.whenComplete(
-          (t, e) -> {
-            if (e != null) {
-              return; // the wait was withdrawn: no token taken
-            }
-            if (op.state.get() != AsyncReceive.OPEN) {
-              release(); // withdrawn after the token came
-              return;
-            }
-            // The token stays in hand until the claim is decided, so that a receive made after a
-            // successful withdrawal cannot overtake the element given back; it is handed on before
-            // the future completes, so that the future's dependants may receive too.
-            Object r;
-            try {
-              r = look(false, true);
-            } catch (ChannelClosedException closedNow) {
-              if (op.state.compareAndSet(AsyncReceive.OPEN, AsyncReceive.CLAIMED)) {
-                op.result.fail(closedNow);
-              }
-              return;
-            }
-            if (r == NOTHING) {
-              awaitAsync(op);
-            } else if (op.state.compareAndSet(AsyncReceive.OPEN, AsyncReceive.CLAIMED)) {
-              release();
-              op.result.settle(received(r));
-            } else {
-              giveBack(r); // withdrawn meanwhile: it is this subscriber's to receive again
-            }
-          });
+      return core.receiveAsync(Received::of);
     }
 
     /**
@@ -553,16 +343,7 @@ public final class Broadcast<E> {
      * @throws NullPointerException if {@code then} is null
      */
     public <R> SelectClause<R> onReceive(Function<? super E, ? extends R> then) {
-      Objects.requireNonNull(then, "then");
-      return signal.channel.onReceive(
-          token -> {
-            Object r = look(false);
-            if (r == NOTHING) {
-              throw new IllegalStateException(
-                  "a subscriber used by several threads at once had nothing for its select");
-            }
-            return then.apply(deliver(r));
-          });
+      return core.onReceive(then);
     }
 
     /**
@@ -572,21 +353,7 @@ public final class Broadcast<E> {
      * @return the number of elements, 0 if this subscriber is closed
      */
     public int size() {
-      broadcast.lock.lock();
-      try {
-        if (closed) {
-          return 0;
-        }
-        long n = broadcast.tail - Math.max(next, broadcast.tail - broadcast.ring.length);
-        if (givenBack != null) {
-          for (Object g : givenBack) {
-            n += g instanceof Lag ? 0 : 1;
-          }
-        }
-        return (int) n;
-      } finally {
-        broadcast.lock.unlock();
-      }
+      return core.size();
     }
 
     /**
@@ -595,12 +362,7 @@ public final class Broadcast<E> {
      * @return {@code true} if a receive would wait (or, once closed, fail)
      */
     public boolean isEmpty() {
-      broadcast.lock.lock();
-      try {
-        return closed || !hasNextLocked();
-      } finally {
-        broadcast.lock.unlock();
-      }
+      return core.isEmpty();
     }
 
     /**
@@ -610,12 +372,7 @@ public final class Broadcast<E> {
      * @return {@code true} if a receive would throw {@link ChannelClosedException}
      */
     public boolean isClosedForReceive() {
-      broadcast.lock.lock();
-      try {
-        return closed || (broadcast.closed && !hasNextLocked());
-      } finally {
-        broadcast.lock.unlock();
-      }
+      return core.isClosedForReceive();
     }
 
     /**
@@ -625,17 +382,7 @@ public final class Broadcast<E> {
      */
     @Override
     public void close() {
-      broadcast.signalling(
-          woken -> {
-            if (!closed) {
-              closed = true;
-              slow = true;
-              givenBack = null;
-              broadcast.subscribers.remove(this);
-              signal.raiseLocked(woken);
-            }
-            return null;
-          });
+      core.close();
     }
 
     /**
@@ -647,188 +394,7 @@ public final class Broadcast<E> {
      */
     @Override
     public String toString() {
-      broadcast.lock.lock();
-      try {
-        return "Broadcast.Subscriber[next " + next + " of " + broadcast.tail
-            + (closed ? ", closed" : "") + ", signal " + signal.channel + "]";
-      } finally {
-        broadcast.lock.unlock();
-      }
-    }
-
-    // -------------------------------------------------------------------------------------------
-    // The look, with the token in hand.
-
-    /**
-     * Takes what comes next, with the token in hand, and puts the token back if something is left.
-     *
-     * @param skipLag whether a lag also takes the element after the gap (into a {@link Lag})
-     * @return an element, a {@link Lag}, or {@link #NOTHING}
-     * @throws ChannelClosedException if nothing is left and this subscriber or the broadcast is
-     *     closed
-     */
-    private Object look(boolean skipLag) {
-      return look(skipLag, false);
-    }
-
-    /**
-     * The look; with {@code keep}, a look that finds an element or a lag keeps the token, which
-     * the caller then hands on with {@link #release()} or {@link #giveBack}.
-     */
-    private Object look(boolean skipLag, boolean keep) {
-      if (!slow) {
-        Object element = tryReadHeld(keep);
-        if (element != null) {
-          return element;
-        }
-      }
-      Object r =
-          broadcast.signalling(
-              woken -> {
-                Object out = nextLocked(skipLag);
-                if (!keep || out == NOTHING || out == CLOSED || out == UNSUBSCRIBED) {
-                  releaseLocked(woken);
-                }
-                return out;
-              });
-      if (r == CLOSED || r == UNSUBSCRIBED) {
-        throw new ChannelClosedException(
-            r == CLOSED ? "broadcast is closed" : "subscriber is closed", null);
-      }
-      return r;
-    }
-
-    /**
-     * The look's fast path, without the broadcast's lock: takes the next element if the ring holds
-     * it and will not overwrite it while it is read, and hands the token on. Only the token's
-     * holder moves {@link #next}, so nobody else takes the element.
-     *
-     * @param keep whether to keep the token instead of handing it on
-     * @return the element, or {@code null} if the look needs the lock (nothing new, a lag, an
-     *     element about to be overwritten)
-     */
-    private @Nullable Object tryReadHeld(boolean keep) {
-      Broadcast<E> b = broadcast;
-      int capacity = b.ring.length;
-      long n = next;
-      long t = b.tail;
-      if (n >= t || t - n >= capacity) {
-        return null; // nothing new, or a lag, or the oldest element held: the next send overwrites it
-      }
-      Object element = SLOT.getAcquire(b.ring, b.index(n));
-      // The slot of n is overwritten by the send of n + capacity, which first sees the tail at
-      // n + capacity: if the tail is still below that, the element read is n's.
-      long after = b.tail;
-      if (after - n >= capacity) {
-        return null;
-      }
-      next = n + 1;
-      if (keep) {
-        return element;
-      }
-      if (n + 1 < after) {
-        signal.channel.trySend(Signal.TOKEN); // more to receive: the token goes back, no lock needed
-      } else {
-        release(); // perhaps the last: the lock decides between the token and a send under way
-      }
-      return element;
-    }
-
-    /** The look for the Kotlin face (through {@link Engines#look}); {@code null} for nothing. */
-    private @Nullable Object lookForFace(boolean skipLag) {
-      Object r = look(skipLag);
-      return r == NOTHING ? null : r;
-    }
-
-    private Object nextLocked(boolean skipLag) {
-      if (closed) {
-        return UNSUBSCRIBED;
-      }
-      long missed = 0;
-      while (givenBack != null && !givenBack.isEmpty()) {
-        Object g = givenBack.pollFirst();
-        slow = !givenBack.isEmpty();
-        if (!(g instanceof Lag)) {
-          return missed == 0 ? g : new Lag(missed, g);
-        }
-        if (!skipLag) {
-          return g;
-        }
-        missed += ((Lag) g).missed;
-      }
-      Broadcast<E> b = broadcast;
-      long oldest = b.tail - b.ring.length;
-      if (next < oldest) {
-        missed += oldest - next;
-        next = oldest;
-        if (!skipLag) {
-          return new Lag(missed, null);
-        }
-      }
-      if (next < b.tail) {
-        Object element = b.ring[b.index(next)];
-        next++;
-        return missed == 0 ? element : new Lag(missed, element);
-      }
-      if (missed > 0) {
-        return new Lag(missed, null); // a given-back lag, and nothing after it yet
-      }
-      return b.closed ? CLOSED : NOTHING;
-    }
-
-    /** Whether an element or a lag is left to receive; under the lock. */
-    private boolean hasNextLocked() {
-      return next < broadcast.tail || (givenBack != null && !givenBack.isEmpty());
-    }
-
-    /** Puts the token back if something is left to look at, or lets it go; under the lock. */
-    private void releaseLocked(Wakeups woken) {
-      if (closed || broadcast.closed || hasNextLocked()) {
-        signal.sendLocked(woken);
-      } else {
-        signal.pending = false;
-      }
-    }
-
-    /** Hands on a token held: taken and not looked with, or kept by a look. */
-    private void release() {
-      broadcast.signalling(
-          woken -> {
-            releaseLocked(woken);
-            return null;
-          });
-    }
-
-    /**
-     * Returns what a future took, with the token kept, and could not deliver: it is received next.
-     * Then hands the token on.
-     */
-    private void giveBack(Object taken) {
-      broadcast.signalling(
-          woken -> {
-            if (!closed) {
-              if (givenBack == null) {
-                givenBack = new ArrayDeque<>(2);
-              }
-              givenBack.addFirst(taken);
-              slow = true;
-            }
-            releaseLocked(woken);
-            return null;
-          });
-    }
-
-    @SuppressWarnings("unchecked")
-    private E deliver(Object r) {
-      if (r instanceof Lag) {
-        throw new LaggedException(((Lag) r).missed);
-      }
-      return (E) r;
-    }
-
-    @SuppressWarnings("unchecked")
-    private Received<E> received(Object r) {
-      return r instanceof Lag ? new Received<>(null, ((Lag) r).missed) : new Received<>((E) r, 0);
+      return core.toString();
     }
   }
 }

@@ -2,19 +2,16 @@
  * Copyright 2026 The Sluice developers
  * SPDX-License-Identifier: Apache-2.0
  */
+// Invariant: a thin face. Every member delegates to the watch's state machine in
+// dev.sluice.channels.internal (WatchCore, ReaderCore), which keeps the watch's invariants; this
+// file holds the public contract, its javadoc, and no state of its own.
 package dev.sluice.channels;
 
-import dev.sluice.channels.Signal.Wakeups;
-import dev.sluice.channels.internal.Deadline;
 import dev.sluice.channels.internal.Engines;
-import dev.sluice.channels.internal.WaiterFuture;
+import dev.sluice.channels.internal.ReaderCore;
+import dev.sluice.channels.internal.WatchCore;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
@@ -47,25 +44,11 @@ import org.jspecify.annotations.Nullable;
  * @param <E> the type of the value, never {@code null}
  */
 public final class Watch<E> {
-  static {
-    Engines.register(Reader.class, r -> ((Reader<?>) r).signal.channel);
-  }
+  /** The state machine: value, version, readers, close. */
+  private final WatchCore<E> core;
 
-  /** Guards every field below, and each reader's {@code seen}, {@code pending} and {@code closed}. */
-  private final ReentrantLock lock = new ReentrantLock();
-
-  /** Written under the lock; read without it by {@link #get()}, which needs no more than the latest. */
-  private volatile E value;
-
-  /** How many times the value was set; the initial value is version 0. */
-  private long version;
-
-  private boolean closed;
-
-  private final List<Reader<E>> readers = new ArrayList<>();
-
-  private Watch(E initial) {
-    this.value = initial;
+  private Watch(WatchCore<E> core) {
+    this.core = core;
   }
 
   /**
@@ -77,7 +60,7 @@ public final class Watch<E> {
    * @throws NullPointerException if {@code initial} is null
    */
   public static <E> Watch<E> create(E initial) {
-    return new Watch<>(Objects.requireNonNull(initial, "initial"));
+    return new Watch<>(new WatchCore<>(initial));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -92,13 +75,7 @@ public final class Watch<E> {
    * @throws NullPointerException if {@code value} is null
    */
   public void set(E value) {
-    Objects.requireNonNull(value, "value");
-    signalling(
-        woken -> {
-          checkOpen();
-          publishLocked(value, woken);
-          return null;
-        });
+    core.set(value);
   }
 
   /**
@@ -111,16 +88,7 @@ public final class Watch<E> {
    * @throws NullPointerException if {@code value} is null
    */
   public boolean setIfChanged(E value) {
-    Objects.requireNonNull(value, "value");
-    return signalling(
-        woken -> {
-          checkOpen();
-          if (value.equals(this.value)) {
-            return false;
-          }
-          publishLocked(value, woken);
-          return true;
-        });
+    return core.setIfChanged(value);
   }
 
   /**
@@ -134,14 +102,7 @@ public final class Watch<E> {
    * @throws NullPointerException if {@code f} is null or returns null
    */
   public E update(UnaryOperator<E> f) {
-    Objects.requireNonNull(f, "f");
-    return signalling(
-        woken -> {
-          checkOpen();
-          E next = Objects.requireNonNull(f.apply(value), "the update returned null");
-          publishLocked(next, woken);
-          return next;
-        });
+    return core.update(f);
   }
 
   /**
@@ -151,7 +112,7 @@ public final class Watch<E> {
    * @return the current value
    */
   public E get() {
-    return value; // a volatile read: as cheap as a field, for readers that poll
+    return core.get(); // a volatile read: as cheap as a field, for readers that poll
   }
 
   /**
@@ -161,17 +122,7 @@ public final class Watch<E> {
    * @return {@code true} if this call closed the watch, {@code false} if it was closed before
    */
   public boolean close() {
-    return signalling(
-        woken -> {
-          if (closed) {
-            return false;
-          }
-          closed = true;
-          for (Reader<E> r : readers) {
-            r.signalLocked(woken); // wakes it: it finds the watch closed
-          }
-          return true;
-        });
+    return core.close();
   }
 
   /**
@@ -180,12 +131,7 @@ public final class Watch<E> {
    * @return {@code true} once {@link #close()} was called
    */
   public boolean isClosed() {
-    lock.lock();
-    try {
-      return closed;
-    } finally {
-      lock.unlock();
-    }
+    return core.isClosed();
   }
 
   /**
@@ -194,12 +140,7 @@ public final class Watch<E> {
    * @return the number of readers
    */
   public int readerCount() {
-    lock.lock();
-    try {
-      return readers.size();
-    } finally {
-      lock.unlock();
-    }
+    return core.readerCount();
   }
 
   /**
@@ -210,37 +151,7 @@ public final class Watch<E> {
    * @return a new reader
    */
   public Reader<E> subscribe() {
-    lock.lock();
-    try {
-      Reader<E> r = new Reader<>(this, version);
-      if (closed) {
-        r.signalLocked(new Wakeups()); // the closed state's token; nobody waits on r yet
-      } else {
-        readers.add(r);
-      }
-      return r;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void checkOpen() {
-    if (closed) {
-      throw new ChannelClosedException("watch is closed", null);
-    }
-  }
-
-  private void publishLocked(E next, Wakeups woken) {
-    value = next;
-    version++;
-    for (Reader<E> r : readers) {
-      r.signalLocked(woken);
-    }
-  }
-
-  /** Runs {@code body} under the lock, and resumes the waits it woke after the unlock. */
-  private <T> T signalling(Function<Wakeups, T> body) {
-    return Signal.signalling(lock, body);
+    return new Reader<>(core.subscribe());
   }
 
   /**
@@ -251,13 +162,7 @@ public final class Watch<E> {
    */
   @Override
   public String toString() {
-    lock.lock();
-    try {
-      return "Watch[" + (closed ? "closed, " : "") + "version " + version + ", " + readers.size()
-          + " readers]";
-    } finally {
-      lock.unlock();
-    }
+    return core.toString();
   }
 
   /**
@@ -279,60 +184,15 @@ public final class Watch<E> {
    * @param <E> the type of the value
    */
   public static final class Reader<E> implements AutoCloseable {
-    private final Watch<E> watch;
-    /** Its {@code pending}: whether a token was put in the signal since the last mark. */
-    private final Signal signal = new Signal();
-
-    /** The version this reader saw last. */
-    private long seen;
-
-    private boolean closed;
-
-    Reader(Watch<E> watch, long seen) {
-      this.watch = watch;
-      this.seen = seen;
+    static {
+      Engines.registerReaderCores(r -> ((Reader<?>) r).core);
     }
 
-    /** Puts a token in the signal unless one is pending; a wait it wakes goes to {@code woken}. */
-    void signalLocked(Wakeups woken) {
-      signal.raiseLocked(woken);
-    }
+    /** The state machine: seen version, closed, signal. */
+    private final ReaderCore<E> core;
 
-    /**
-     * Marks {@code v}, the current version, as seen, and takes the tokens out: nothing is left to
-     * look at. Under the lock. Once the watch or this reader is closed, the closed state is always
-     * left to look at, and a wait registered later (a select's included) must find a token to learn
-     * it: then no token is taken out, and the caller, which may hold the one that woke it, puts one
-     * back with {@link #keepToken()} after the unlock.
-     *
-     * @return whether the caller must call {@link #keepToken()}
-     */
-    private boolean markLocked(long v) {
-      seen = v;
-      if (watch.closed || closed) {
-        return true;
-      }
-      if (signal.pending) {
-        while (signal.channel.tryReceive() != null) {
-          // drain: a token given back by a cancelled coroutine may have joined the set's
-        }
-        signal.pending = false;
-      }
-      return false;
-    }
-
-    /** Makes sure a token is in the signal (for the closed state); with no lock held. */
-    private void keepToken() {
-      watch.signalling(
-          woken -> {
-            ensureTokenLocked(woken);
-            return null;
-          });
-    }
-
-    /** Makes sure a token is in the signal, or handed to a wait in {@code woken}. Under the lock. */
-    private void ensureTokenLocked(Wakeups woken) {
-      signal.ensureLocked(woken);
+    Reader(ReaderCore<E> core) {
+      this.core = core;
     }
 
     /**
@@ -341,7 +201,7 @@ public final class Watch<E> {
      * @return the current value
      */
     public E get() {
-      return watch.get();
+      return core.get();
     }
 
     /**
@@ -350,19 +210,7 @@ public final class Watch<E> {
      * @return the current value
      */
     public E getAndMark() {
-      E v;
-      boolean restore;
-      watch.lock.lock();
-      try {
-        v = watch.value;
-        restore = markLocked(watch.version);
-      } finally {
-        watch.lock.unlock();
-      }
-      if (restore) {
-        keepToken();
-      }
-      return v;
+      return core.getAndMark();
     }
 
     /**
@@ -373,19 +221,7 @@ public final class Watch<E> {
      *     reader has seen its last value
      */
     public boolean hasChanged() {
-      watch.lock.lock();
-      try {
-        checkReaderOpen();
-        if (seen != watch.version) {
-          return true;
-        }
-        if (watch.closed) {
-          throw closedException();
-        }
-        return false;
-      } finally {
-        watch.lock.unlock();
-      }
+      return core.hasChanged();
     }
 
     /**
@@ -397,40 +233,7 @@ public final class Watch<E> {
      *     reader has seen its last value
      */
     public @Nullable E tryChanged() {
-      return take();
-    }
-
-    /**
-     * The look of every wait, under the lock: takes a value this reader has not seen (marking it),
-     * or reports the closed state (keeping its token for later waits), or finds nothing.
-     *
-     * @return the value, or {@code null} if there is none now
-     * @throws ChannelClosedException if this reader is closed, or the watch is closed and this
-     *     reader has seen its last value
-     */
-    private @Nullable E take() {
-      E value = null;
-      boolean restore;
-      watch.lock.lock();
-      try {
-        if (!closed && seen != watch.version) {
-          value = watch.value;
-          restore = markLocked(watch.version);
-        } else if (!closed && !watch.closed) {
-          return null;
-        } else {
-          restore = true; // closed: this call may hold the token that told it so
-        }
-      } finally {
-        watch.lock.unlock();
-      }
-      if (restore) {
-        keepToken();
-      }
-      if (value == null) {
-        throw closedException();
-      }
-      return value;
+      return core.tryChanged();
     }
 
     /**
@@ -444,16 +247,7 @@ public final class Watch<E> {
      *     reader has seen its last value
      */
     public E changed() throws InterruptedException {
-      if (Thread.interrupted()) {
-        throw new InterruptedException();
-      }
-      while (true) {
-        E v = tryChanged();
-        if (v != null) {
-          return v;
-        }
-        signal.channel.receive(); // the token: look again
-      }
+      return core.changed();
     }
 
     /**
@@ -466,21 +260,7 @@ public final class Watch<E> {
      * @throws NullPointerException if {@code timeout} is null
      */
     public @Nullable E changed(Duration timeout) throws InterruptedException {
-      Objects.requireNonNull(timeout, "timeout");
-      if (Thread.interrupted()) {
-        throw new InterruptedException();
-      }
-      long deadline = Deadline.after(Deadline.timeoutNanos(timeout));
-      while (true) {
-        E v = tryChanged();
-        if (v != null) {
-          return v;
-        }
-        long left = Deadline.nanosLeft(deadline);
-        if (left == 0 || signal.channel.receive(Duration.ofNanos(left)) == null) {
-          return null;
-        }
-      }
+      return core.changed(timeout);
     }
 
     /**
@@ -499,113 +279,7 @@ public final class Watch<E> {
      * @return a future of the changed value
      */
     public CompletableFuture<E> changedAsync() {
-      AsyncChange op = new AsyncChange();
-      awaitAsync(op);
-      return op.result;
-    }
-
-    /**
-     * One {@link #changedAsync()}: its future, and the claim that decides, under the watch's lock,
-     * between marking a change for it and its withdrawal (cancel, {@code orTimeout}, an outside
-     * {@code complete}), which then reports success only if nothing was marked.
-     */
-    private final class AsyncChange {
-      private static final int OPEN = 0;
-      private static final int CLAIMED = 1;
-      private static final int WITHDRAWN = 2;
-
-      final AtomicInteger state = new AtomicInteger(OPEN);
-      final WaiterFuture<E> result = new WaiterFuture<>(this::withdraw);
-
-      /** The wait for a token now under way. */
-      volatile @Nullable CompletableFuture<Object> token;
-
-      /** Withdraws the wait; {@code true} if nothing was or will be marked for it. */
-      private boolean withdraw() {
-        if (state.compareAndSet(OPEN, WITHDRAWN)) {
-          CompletableFuture<Object> t = token;
-          if (t != null) {
-            t.cancel(false); // if the token came first, its callback puts it back
-          }
-          return true;
-        }
-        return state.get() == WITHDRAWN;
-      }
-    }
-
-    private void awaitAsync(AsyncChange op) {
-      if (tryDeliver(op)) {
-        return;
-      }
-      CompletableFuture<Object> token = signal.channel.receiveAsync();
-      op.token = token;
-      if (op.state.get() == AsyncChange.WITHDRAWN) {
-        token.cancel(false); // withdrawn before this wait was published
-      }
-      token.whenComplete(
-          (t, e) -> {
-            if (e != null) {
-              return; // the wait was withdrawn: no token taken
-            }
-            if (op.state.get() != AsyncChange.OPEN) {
-              giveBackToken(); // withdrawn after the token came
-              return;
-            }
-            awaitAsync(op); // look again
-          });
-    }
-
-    /**
-     * Completes {@code op}'s future with a change, if there is one, or with the closed exception,
-     * claiming it under the lock before marking: a withdrawal that wins marks nothing, so a
-     * {@link #tryChanged()} right after a successful cancel sees the change.
-     *
-     * @return whether {@code op} is done (completed, or withdrawn)
-     */
-    private boolean tryDeliver(AsyncChange op) {
-      E value = null;
-      boolean restore = false;
-      boolean withdrawn = false;
-      watch.lock.lock();
-      try {
-        if (!closed && seen != watch.version) {
-          if (op.state.compareAndSet(AsyncChange.OPEN, AsyncChange.CLAIMED)) {
-            value = watch.value;
-            restore = markLocked(watch.version);
-          } else {
-            withdrawn = true;
-          }
-        } else if (!closed && !watch.closed) {
-          return false;
-        } else {
-          restore = true; // closed: this call may hold the token that told it so
-          withdrawn = !op.state.compareAndSet(AsyncChange.OPEN, AsyncChange.CLAIMED);
-        }
-      } finally {
-        watch.lock.unlock();
-      }
-      if (restore) {
-        keepToken();
-      }
-      if (withdrawn) {
-        giveBackToken(); // a token this look may hold is for the change it did not mark
-      } else if (value == null) {
-        op.result.fail(closedException());
-      } else {
-        op.result.settle(value);
-      }
-      return true;
-    }
-
-    /** Puts back a token that a wait took and did not act on, so that the change is seen later. */
-    private void giveBackToken() {
-      watch.signalling(
-          woken -> {
-            if (signal.pending) {
-              ensureTokenLocked(woken);
-            }
-            return null;
-          });
+      return core.changedAsync();
     }
 
     /**
@@ -621,14 +295,7 @@ public final class Watch<E> {
      * @throws NullPointerException if {@code then} is null
      */
     public <R> SelectClause<R> onChanged(Function<? super E, ? extends R> then) {
-      Objects.requireNonNull(then, "then");
-      return signal.channel.onReceive(
-          token -> {
-            E v = tryChanged();
-            // None only if another wait on this reader marked the change first (see the class
-            // comment): this select still saw it, and gets the current value.
-            return then.apply(v != null ? v : get());
-          });
+      return core.onChanged(then);
     }
 
     /**
@@ -637,15 +304,7 @@ public final class Watch<E> {
      */
     @Override
     public void close() {
-      watch.signalling(
-          woken -> {
-            if (!closed) {
-              closed = true;
-              watch.readers.remove(this);
-              signalLocked(woken);
-            }
-            return null;
-          });
+      core.close();
     }
 
     /**
@@ -656,23 +315,7 @@ public final class Watch<E> {
      */
     @Override
     public String toString() {
-      watch.lock.lock();
-      try {
-        return "Watch.Reader[seen " + seen + " of " + watch.version + (signal.pending ? ", pending" : "")
-            + (closed ? ", closed" : "") + ", signal " + signal.channel + "]";
-      } finally {
-        watch.lock.unlock();
-      }
-    }
-
-    private void checkReaderOpen() {
-      if (closed) {
-        throw new ChannelClosedException("reader is closed", null);
-      }
-    }
-
-    private ChannelClosedException closedException() {
-      return new ChannelClosedException(closed ? "reader is closed" : "watch is closed", null);
+      return core.toString();
     }
   }
 }

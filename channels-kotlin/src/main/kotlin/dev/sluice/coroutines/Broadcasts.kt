@@ -10,6 +10,7 @@ import dev.sluice.channels.LaggedException
 import dev.sluice.channels.internal.BufferedChannel
 import dev.sluice.channels.internal.Engines
 import dev.sluice.channels.internal.Lag
+import dev.sluice.channels.internal.SubscriberCore
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.channels.ChannelIterator
 import kotlinx.coroutines.channels.ChannelResult
@@ -23,7 +24,8 @@ import kotlinx.coroutines.selects.SelectClause1
 /*
  * The coroutine face of a Broadcast. A subscriber has one token while it has something to receive
  * (see Broadcast.Subscriber): a coroutine waits by receiving the token through the coroutine view of
- * the subscriber's signal engine, then looks, with the token in hand, through Engines.look. So a
+ * the subscriber's signal engine, then looks, with the token in hand, through the subscriber's core
+ * (SubscriberCore.look, reached once per view through Engines.coreOf). So a
  * coroutine waits as on any Sluice channel, and a cancelled wait gives a token it was handed back:
  * it received nothing.
  *
@@ -105,7 +107,8 @@ internal class SubscriberChannel<E : Any>(
     private val subscriber: Broadcast.Subscriber<E>,
     private val onLag: ((Long) -> Unit)?,
 ) : ReceiveChannel<E> {
-    private val signalEngine: BufferedChannel<Any> = engineOf(subscriber)
+    private val core: SubscriberCore<E> = Engines.coreOf(subscriber)
+    private val signalEngine: BufferedChannel<Any> = core.signal()
     private val signal = CoroutineChannel(signalEngine)
 
     override val isClosedForReceive: Boolean
@@ -263,7 +266,7 @@ internal class SubscriberChannel<E : Any>(
 
     private fun look(skipLag: Boolean): Any? =
         try {
-            Engines.look(subscriber, skipLag)
+            core.look(skipLag)
         } catch (e: ChannelClosedException) {
             throw ClosedReceiveChannelException(e.message)
         }

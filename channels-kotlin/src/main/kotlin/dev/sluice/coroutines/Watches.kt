@@ -6,6 +6,7 @@ package dev.sluice.coroutines
 
 import dev.sluice.channels.ChannelClosedException
 import dev.sluice.channels.Watch
+import dev.sluice.channels.internal.Engines
 import kotlinx.coroutines.channels.ClosedReceiveChannelException
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.flow
@@ -13,7 +14,8 @@ import kotlinx.coroutines.selects.SelectClause1
 
 /*
  * The coroutine face of a Watch. A reader waits by receiving its signal's token (see Watch.Reader)
- * through the coroutine view of the signal's engine, so a coroutine waits as on any Sluice channel,
+ * through the coroutine view of the signal's engine (its core's, ReaderCore.signal, reached through
+ * Engines.coreOf), so a coroutine waits as on any Sluice channel,
  * and a cancelled wait gives a token it was handed back: it marks nothing.
  *
  * A closed watch is reported with kotlinx's ClosedReceiveChannelException, as a closed channel is
@@ -41,7 +43,7 @@ public var <E : Any> Watch<E>.value: E
  *   seen the last value
  */
 public suspend fun <E : Any> Watch.Reader<E>.awaitChanged(): E {
-    val signal = CoroutineChannel<Any>(engineOf(this))
+    val signal = CoroutineChannel<Any>(Engines.coreOf(this).signal())
     while (true) {
         val v = closedAsKotlinx { tryChanged() }
         if (v != null) return v
@@ -58,7 +60,7 @@ public suspend fun <E : Any> Watch.Reader<E>.awaitChanged(): E {
  * @receiver the reader
  */
 public val <E : Any> Watch.Reader<E>.onAwaitChanged: SelectClause1<E>
-    get() = SelectClauses.onReceiveThen(engineOf<Any>(this)) { closedAsKotlinx { tryChanged() } ?: get() }
+    get() = SelectClauses.onReceiveThen(Engines.coreOf(this).signal()) { closedAsKotlinx { tryChanged() } ?: get() }
 
 /**
  * The watch as a cold [Flow], as a `StateFlow` is collected: each collector subscribes a reader,

@@ -2,12 +2,16 @@
  * Copyright 2026 The Sluice developers
  * SPDX-License-Identifier: Apache-2.0
  */
+// Invariant: each accessor is registered by its kind's class initialiser before an instance of the
+// kind exists, and the first registration stays: a face always reaches the one engine or core an
+// instance was made with.
 package dev.sluice.channels.internal;
 
+import dev.sluice.channels.Broadcast;
+import dev.sluice.channels.Watch;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -15,15 +19,21 @@ import org.jspecify.annotations.Nullable;
 /**
  * Finds the engine behind a public channel object, for the faces in other packages (the Kotlin
  * face's views): a {@link BufferedChannel} is its own engine; a kind built on one (a {@code
- * Oneshot}) registers, from its class initialiser, how to reach the engine it keeps private. So the
- * public classes expose no engine accessor, and the faces still reach every kind.
+ * Oneshot}) registers, from its class initialiser, how to reach the engine it keeps private; a kind
+ * with a state machine of its own (a broadcast's subscriber, a watch's reader) registers how to
+ * reach that core, whose typed methods the faces then call. So the public classes expose no engine
+ * accessor, and the faces still reach every kind.
  */
 public final class Engines {
   private static final Map<Class<?>, Function<Object, BufferedChannel<?>>> ACCESSORS =
       new ConcurrentHashMap<>();
 
-  private static final Map<Class<?>, BiFunction<Object, Boolean, Object>> LOOKS =
-      new ConcurrentHashMap<>();
+  /** Set once by {@code Broadcast.Subscriber}'s class initialiser. */
+  private static volatile @Nullable Function<Broadcast.Subscriber<?>, SubscriberCore<?>>
+      subscriberCores;
+
+  /** Set once by {@code Watch.Reader}'s class initialiser. */
+  private static volatile @Nullable Function<Watch.Reader<?>, ReaderCore<?>> readerCores;
 
   private Engines() {}
 
@@ -39,31 +49,74 @@ public final class Engines {
   }
 
   /**
-   * Registers the look of a kind whose waits receive a token from its engine (a broadcast's
-   * subscriber): what a face calls once it holds a token, to turn it into the wait's result.
+   * Registers how to reach the state machine of a {@code Broadcast.Subscriber}. Called once, from
+   * that class's initialiser, which runs before any subscriber exists.
    *
-   * @param type the public class of the kind
-   * @param look takes an instance and a flag whose meaning the kind documents, and returns the
-   *     result, or throws what the kind's waits throw
+   * @param accessor returns the core of a subscriber
    */
-  public static void registerLook(Class<?> type, BiFunction<Object, Boolean, Object> look) {
-    LOOKS.putIfAbsent(Objects.requireNonNull(type), Objects.requireNonNull(look));
+  public static void registerSubscriberCores(
+      Function<Broadcast.Subscriber<?>, SubscriberCore<?>> accessor) {
+    Objects.requireNonNull(accessor);
+    if (subscriberCores == null) {
+      subscriberCores = accessor; // the first stays, as for engines
+    }
   }
 
   /**
-   * Calls the look that {@code kind}'s class registered, for a face that holds one of its tokens.
+   * Registers how to reach the state machine of a {@code Watch.Reader}. Called once, from that
+   * class's initialiser, which runs before any reader exists.
    *
-   * @param kind an instance of a kind that registered a look
-   * @param flag the kind's flag
-   * @return the look's result
-   * @throws IllegalArgumentException if {@code kind}'s class registered no look
+   * @param accessor returns the core of a reader
    */
-  public static Object look(Object kind, boolean flag) {
-    BiFunction<Object, Boolean, Object> look = LOOKS.get(kind.getClass());
-    if (look == null) {
-      throw new IllegalArgumentException("not a kind with a look: " + kind.getClass().getName());
+  public static void registerReaderCores(Function<Watch.Reader<?>, ReaderCore<?>> accessor) {
+    Objects.requireNonNull(accessor);
+    if (readerCores == null) {
+      readerCores = accessor; // the first stays, as for engines
     }
-    return look.apply(kind, flag);
+  }
+
+  /**
+   * The state machine behind a broadcast subscriber, for a face in another package (the Kotlin
+   * face), which then waits on its signal and looks through it with typed calls.
+   *
+   * @param subscriber the public subscriber
+   * @param <E> the type of the elements
+   * @return its core
+   */
+  @SuppressWarnings("unchecked")
+  public static <E> SubscriberCore<E> coreOf(Broadcast.Subscriber<E> subscriber) {
+    Function<Broadcast.Subscriber<?>, SubscriberCore<?>> accessor = subscriberCores;
+    if (accessor == null) { // only if the subscriber reached this thread without a happens-before
+      initialize(Broadcast.Subscriber.class);
+      accessor = Objects.requireNonNull(subscriberCores);
+    }
+    return (SubscriberCore<E>) accessor.apply(subscriber);
+  }
+
+  /**
+   * The state machine behind a watch reader, for a face in another package (the Kotlin face).
+   *
+   * @param reader the public reader
+   * @param <E> the type of the value
+   * @return its core
+   */
+  @SuppressWarnings("unchecked")
+  public static <E> ReaderCore<E> coreOf(Watch.Reader<E> reader) {
+    Function<Watch.Reader<?>, ReaderCore<?>> accessor = readerCores;
+    if (accessor == null) { // as for subscribers
+      initialize(Watch.Reader.class);
+      accessor = Objects.requireNonNull(readerCores);
+    }
+    return (ReaderCore<E>) accessor.apply(reader);
+  }
+
+  /** Runs the initialiser of {@code type}, which registers its accessor, if it has not run. */
+  private static void initialize(Class<?> type) {
+    try {
+      Class.forName(type.getName(), true, type.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new AssertionError(e); // it is loaded: its Class object is here
+    }
   }
 
   /**

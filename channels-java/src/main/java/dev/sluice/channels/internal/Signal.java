@@ -2,18 +2,18 @@
  * Copyright 2026 The Sluice developers
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.sluice.channels;
+// Invariant: tokens are sent and pending is changed only under the kind's lock, and the waits a
+// token wakes are resumed only after that lock is released (signalling): no user code runs under it.
+package dev.sluice.channels.internal;
 
-import dev.sluice.channels.internal.BufferedChannel;
-import dev.sluice.channels.internal.Engines;
-import dev.sluice.channels.internal.Waiter;
+import dev.sluice.channels.BufferOverflow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
- * How the kinds that keep their own state (a {@link Watch}'s readers, a {@link Broadcast}'s
+ * How the kinds that keep their own state (a {@link WatchCore}'s readers, a {@link BroadcastCore}'s
  * subscribers) wait through every face: each reader owns a signal, an engine channel bounded to one
  * element that carries a token meaning "look again". A wait is a receive of the token through the
  * engine's faces, which keep their promises under interruption, timeouts and cancellation; then a

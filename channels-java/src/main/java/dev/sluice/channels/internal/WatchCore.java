@@ -1,0 +1,223 @@
+/*
+ * Copyright 2026 The Sluice developers
+ * SPDX-License-Identifier: Apache-2.0
+ */
+// Invariant: the value and its version change together, under the lock, and every change raises
+// the signal of every open reader before the lock is released: a reader whose seen version is not
+// the current one, or whose watch is closed, always has a token in its signal or in a wait's hands.
+package dev.sluice.channels.internal;
+
+import dev.sluice.channels.ChannelClosedException;
+import dev.sluice.channels.internal.Signal.Wakeups;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * The state machine behind {@code dev.sluice.channels.Watch}: the latest value, its version, the
+ * closed flag and the open readers, under one lock. The public class delegates here; its javadoc
+ * is the contract of each method.
+ *
+ * <p>Implementation notes. {@link #value} is volatile so that {@link #get()} takes no lock; it is
+ * written only under {@link #lock}, together with {@link #version}. Each set raises the {@link
+ * Signal} of every reader ({@link ReaderCore}) under the lock; the waits it wakes are resumed after
+ * the unlock, by {@link Signal#signalling}, so no reader's callback runs under the lock. ADR 0004
+ * explains why a reader waits on a token and then looks.
+ *
+ * @param <E> the type of the value
+ */
+public final class WatchCore<E> {
+  /** Guards every field below, and each reader's {@code seen}, {@code pending} and {@code closed}. */
+  final ReentrantLock lock = new ReentrantLock();
+
+  /** Written under the lock; read without it by {@link #get()}, which needs no more than the latest. */
+  volatile E value;
+
+  /** How many times the value was set; the initial value is version 0. */
+  long version;
+
+  boolean closed;
+
+  final List<ReaderCore<E>> readers = new ArrayList<>();
+
+  /**
+   * A watch holding {@code initial}.
+   *
+   * @param initial the first value
+   * @throws NullPointerException if {@code initial} is null
+   */
+  public WatchCore(E initial) {
+    this.value = Objects.requireNonNull(initial, "initial");
+  }
+
+  /**
+   * Replaces the value, and signals every reader.
+   *
+   * @param value the new value
+   * @throws ChannelClosedException if the watch is closed
+   * @throws NullPointerException if {@code value} is null
+   */
+  public void set(E value) {
+    Objects.requireNonNull(value, "value");
+    signalling(
+        woken -> {
+          checkOpen();
+          publishLocked(value, woken);
+          return null;
+        });
+  }
+
+  /**
+   * Replaces the value unless it equals the current one; {@code equals} runs under the lock.
+   *
+   * @param value the new value
+   * @return {@code true} if the value was replaced
+   * @throws ChannelClosedException if the watch is closed
+   * @throws NullPointerException if {@code value} is null
+   */
+  public boolean setIfChanged(E value) {
+    Objects.requireNonNull(value, "value");
+    return signalling(
+        woken -> {
+          checkOpen();
+          if (value.equals(this.value)) {
+            return false;
+          }
+          publishLocked(value, woken);
+          return true;
+        });
+  }
+
+  /**
+   * Replaces the value with {@code f} applied to it, under the lock.
+   *
+   * @param f computes the new value; it must not return {@code null}
+   * @return the new value
+   * @throws ChannelClosedException if the watch is closed
+   * @throws NullPointerException if {@code f} is null or returns null
+   */
+  public E update(UnaryOperator<E> f) {
+    Objects.requireNonNull(f, "f");
+    return signalling(
+        woken -> {
+          checkOpen();
+          E next = Objects.requireNonNull(f.apply(value), "the update returned null");
+          publishLocked(next, woken);
+          return next;
+        });
+  }
+
+  /**
+   * The current value; takes no lock.
+   *
+   * @return the current value
+   */
+  public E get() {
+    return value; // a volatile read: as cheap as a field, for readers that poll
+  }
+
+  /**
+   * Closes the watch, and signals every reader so that it finds it closed.
+   *
+   * @return {@code true} if this call closed the watch
+   */
+  public boolean close() {
+    return signalling(
+        woken -> {
+          if (closed) {
+            return false;
+          }
+          closed = true;
+          for (ReaderCore<E> r : readers) {
+            r.signalLocked(woken); // wakes it: it finds the watch closed
+          }
+          return true;
+        });
+  }
+
+  /**
+   * Whether the watch is closed.
+   *
+   * @return {@code true} once {@link #close()} was called
+   */
+  public boolean isClosed() {
+    lock.lock();
+    try {
+      return closed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * How many readers are subscribed and not closed.
+   *
+   * @return the number of readers
+   */
+  public int readerCount() {
+    lock.lock();
+    try {
+      return readers.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * A new reader that has seen the current value; on a closed watch, one that finds it closed.
+   *
+   * @return the new reader's state machine
+   */
+  public ReaderCore<E> subscribe() {
+    lock.lock();
+    try {
+      ReaderCore<E> r = new ReaderCore<>(this, version);
+      if (closed) {
+        r.signalLocked(new Wakeups()); // the closed state's token; nobody waits on r yet
+      } else {
+        readers.add(r);
+      }
+      return r;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new ChannelClosedException("watch is closed", null);
+    }
+  }
+
+  private void publishLocked(E next, Wakeups woken) {
+    value = next;
+    version++;
+    for (ReaderCore<E> r : readers) {
+      r.signalLocked(woken);
+    }
+  }
+
+  /** Runs {@code body} under the lock, and resumes the waits it woke after the unlock. */
+  <T> T signalling(Function<Wakeups, T> body) {
+    return Signal.signalling(lock, body);
+  }
+
+  /**
+   * A snapshot for debugging: closed or not, the version and the reader count.
+   *
+   * @return a description of this watch's state
+   */
+  @Override
+  public String toString() {
+    lock.lock();
+    try {
+      return "Watch[" + (closed ? "closed, " : "") + "version " + version + ", " + readers.size()
+          + " readers]";
+    } finally {
+      lock.unlock();
+    }
+  }
+}
