@@ -4,8 +4,6 @@
  */
 package dev.sluice.channels;
 
-import dev.sluice.channels.internal.ReceiverPublisher;
-import dev.sluice.channels.internal.SenderSubscriber;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
@@ -217,5 +215,14 @@ public final class ChannelFlows {
       Sender<E> sender, int batch, boolean closeWhenDone, Consumer<? super E> onUnsent) {
     Objects.requireNonNull(onUnsent, "onUnsent");
     return new SenderSubscriber<>(sender, batch, closeWhenDone, onUnsent);
+  }
+
+  /**
+   * Passes a failure that no caller can be given (a subscriber or handler that threw) to the current
+   * thread's uncaught-exception handler, as the engine does with its own.
+   */
+  static void reportUncaught(Throwable failure) {
+    Thread t = Thread.currentThread();
+    t.getUncaughtExceptionHandler().uncaughtException(t, failure);
   }
 }

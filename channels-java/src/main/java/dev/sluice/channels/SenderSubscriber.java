@@ -2,11 +2,8 @@
  * Copyright 2026 The Sluice developers
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.sluice.channels.internal;
+package dev.sluice.channels;
 
-import dev.sluice.channels.Channel;
-import dev.sluice.channels.ChannelClosedException;
-import dev.sluice.channels.Sender;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -17,9 +14,10 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link Flow.Subscriber} that {@code ChannelFlows.subscriber} returns: it sends what it
+ * The {@link Flow.Subscriber} that {@link ChannelFlows#subscriber} returns: it sends what it
  * receives into a {@link Sender}, in order, and asks its publisher only for what the channel can
- * take.
+ * take. Package-private: the public face is {@link ChannelFlows}. It needs nothing of the engine;
+ * it sends through the {@link Sender} interface alone.
  *
  * <h2>Implementation notes</h2>
  *
@@ -44,7 +42,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <E> the element type
  */
-public final class SenderSubscriber<E> implements Flow.Subscriber<E> {
+final class SenderSubscriber<E> implements Flow.Subscriber<E> {
   private final Sender<E> sender;
   private final int batch;
   private final boolean closeWhenDone;
@@ -72,7 +70,7 @@ public final class SenderSubscriber<E> implements Flow.Subscriber<E> {
    *     {@code null} to drop them
    * @throws IllegalArgumentException if {@code batch} is less than 1
    */
-  public SenderSubscriber(
+  SenderSubscriber(
       Sender<E> sender,
       int batch,
       boolean closeWhenDone,
@@ -174,7 +172,7 @@ public final class SenderSubscriber<E> implements Flow.Subscriber<E> {
         // A closed channel; or a Sender of another kind failing: the same for this subscriber,
         // which must not throw from onNext (rule 2.13).
         if (!(refused instanceof ChannelClosedException)) {
-          BufferedChannel.reportUncaught(refused);
+          ChannelFlows.reportUncaught(refused);
         }
         unsent(element);
         closedUnderneath(s);
@@ -203,7 +201,7 @@ public final class SenderSubscriber<E> implements Flow.Subscriber<E> {
               sender.close(cause);
             }
           } catch (RuntimeException failure) { // a Sender of another kind; rule 2.13 again
-            BufferedChannel.reportUncaught(failure);
+            ChannelFlows.reportUncaught(failure);
           }
         }
       }
@@ -263,7 +261,7 @@ public final class SenderSubscriber<E> implements Flow.Subscriber<E> {
       try {
         handler.accept(element);
       } catch (Throwable failure) {
-        BufferedChannel.reportUncaught(failure);
+        ChannelFlows.reportUncaught(failure);
       }
     }
   }

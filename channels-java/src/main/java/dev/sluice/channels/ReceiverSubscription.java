@@ -2,10 +2,9 @@
  * Copyright 2026 The Sluice developers
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.sluice.channels.internal;
+package dev.sluice.channels;
 
-import dev.sluice.channels.ChannelClosedException;
-import dev.sluice.channels.Receiver;
+import dev.sluice.channels.internal.BufferedChannel;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -56,7 +55,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <E> the element type
  */
-public final class ReceiverSubscription<E> implements Flow.Subscription, Runnable {
+final class ReceiverSubscription<E> implements Flow.Subscription, Runnable {
   private final Receiver<E> receiver;
   private final BufferedChannel<E> engine;
   private final @Nullable Executor executor;
@@ -317,7 +316,7 @@ public final class ReceiverSubscription<E> implements Flow.Subscription, Runnabl
         s.onError(cause);
       }
     } catch (Throwable thrown) {
-      BufferedChannel.reportUncaught(thrown);
+      ChannelFlows.reportUncaught(thrown);
     }
   }
 
@@ -341,7 +340,7 @@ public final class ReceiverSubscription<E> implements Flow.Subscription, Runnabl
       try {
         s.onError(failure);
       } catch (Throwable thrown) {
-        BufferedChannel.reportUncaught(thrown);
+        ChannelFlows.reportUncaught(thrown);
       }
     }
   }
@@ -362,6 +361,6 @@ public final class ReceiverSubscription<E> implements Flow.Subscription, Runnabl
   private void misbehaved(Throwable failure) {
     cancelled = true;
     subscriber = null;
-    BufferedChannel.reportUncaught(failure);
+    ChannelFlows.reportUncaught(failure);
   }
 }

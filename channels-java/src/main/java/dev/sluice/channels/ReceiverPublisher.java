@@ -2,22 +2,25 @@
  * Copyright 2026 The Sluice developers
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.sluice.channels.internal;
+package dev.sluice.channels;
 
-import dev.sluice.channels.Receiver;
+import dev.sluice.channels.internal.BufferedChannel;
+import dev.sluice.channels.internal.Engines;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link Flow.Publisher} over a receiver that {@code ChannelFlows.publisher} returns: each
+ * The {@link Flow.Publisher} over a receiver that {@link ChannelFlows#publisher} returns: each
  * subscription is a {@link ReceiverSubscription} competing with the others (and with every other
- * receiver of the channel) for the channel's elements.
+ * receiver of the channel) for the channel's elements. Package-private: the public face is {@link
+ * ChannelFlows}. Of the engine it needs only {@link Engines#of} and {@link BufferedChannel#giveBack},
+ * to hand back an element taken for a subscription that was cancelled before it was signalled.
  *
  * @param <E> the element type
  */
-public final class ReceiverPublisher<E> implements Flow.Publisher<E> {
+final class ReceiverPublisher<E> implements Flow.Publisher<E> {
   private final Receiver<E> receiver;
   private final BufferedChannel<E> engine;
   private final @Nullable Executor executor;
@@ -30,7 +33,7 @@ public final class ReceiverPublisher<E> implements Flow.Publisher<E> {
    * @throws IllegalArgumentException if {@code receiver} is not one of Sluice's channels
    */
   @SuppressWarnings("unchecked") // the engine of a Receiver<E> holds Es
-  public ReceiverPublisher(Receiver<E> receiver, @Nullable Executor executor) {
+  ReceiverPublisher(Receiver<E> receiver, @Nullable Executor executor) {
     this.receiver = Objects.requireNonNull(receiver, "receiver");
     BufferedChannel<?> found = Engines.of(receiver);
     if (found == null) {
