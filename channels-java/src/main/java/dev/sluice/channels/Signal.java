@@ -6,6 +6,7 @@ package dev.sluice.channels;
 
 import dev.sluice.channels.internal.BufferedChannel;
 import dev.sluice.channels.internal.Engines;
+import dev.sluice.channels.internal.Outcome;
 import dev.sluice.channels.internal.Waiter;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +57,7 @@ final class Signal {
    * a claim frame, the token is sent again inside one by {@link #signalling}.
    */
   void sendLocked(Wakeups woken) {
-    if (channel.trySendDeferred(TOKEN, woken) == BufferedChannel.NEEDS_FRAME) {
+    if (channel.trySendDeferred(TOKEN, woken) == Outcome.NEEDS_FRAME) {
       woken.retry.add(this);
     }
   }

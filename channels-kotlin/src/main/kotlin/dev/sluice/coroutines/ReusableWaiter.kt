@@ -5,6 +5,7 @@
 package dev.sluice.coroutines
 
 import dev.sluice.channels.internal.BufferedChannel
+import dev.sluice.channels.internal.Outcome
 import dev.sluice.channels.internal.Waiter
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater
 import java.util.concurrent.atomic.AtomicReferenceArray
@@ -126,7 +127,7 @@ internal class ReusableWaiter<E : Any>(
         decision = UNDECIDED
         state = WAITING // sv: before the waiter is queued, and so before the look at the Job below
         val outcome = if (mode == SEND) engine.sendOrEnqueue(this) else engine.receiveOrEnqueue(this)
-        if (outcome != BufferedChannel.QUEUED) {
+        if (outcome != Outcome.QUEUED) {
             // Done at once, even in a cancelled coroutine (as kotlinx's channels do): not queued, so
             // nobody else can claim or withdraw it.
             state = IDLE
@@ -176,8 +177,8 @@ internal class ReusableWaiter<E : Any>(
         val e = takeItem()
         release()
         when (outcome) {
-            BufferedChannel.SENT -> return Unit
-            BufferedChannel.RECEIVED -> return delivered(mode, e!!, sink)
+            Outcome.SENT -> return Unit
+            Outcome.RECEIVED -> return delivered(mode, e!!, sink)
             else -> return closedResult(mode, cancelled = false)
         }
     }

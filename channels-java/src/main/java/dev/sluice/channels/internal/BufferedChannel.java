@@ -81,27 +81,6 @@ import org.jspecify.annotations.Nullable;
 public final class BufferedChannel<E> implements Channel<E> {
   private static final AtomicLong IDS = new AtomicLong();
 
-  /** An outcome of a send: the channel took the element. */
-  public static final int SENT = 0;
-
-  /** An outcome of a send that may not wait: the channel is full. */
-  public static final int FULL = 1;
-
-  /** An outcome of a send or receive: the channel is closed (for a receive: closed and drained). */
-  public static final int CLOSED = 2;
-
-  /** An outcome of {@link #sendOrEnqueue} and {@link #receiveOrEnqueue}: the waiter is queued. */
-  public static final int QUEUED = 3;
-
-  /** An outcome of {@link #receiveOrEnqueue}: the waiter holds an element, and was not queued. */
-  public static final int RECEIVED = 4;
-
-  /**
-   * An outcome of {@link #trySendDeferred}: nothing was done, because a waiting receive must be
-   * claimed inside a {@link ClaimFrame} and the caller is not in one.
-   */
-  public static final int NEEDS_FRAME = 5;
-
   /**
    * How many times a blocking send or receive retries the fast path, spinning, when it found the lane
    * full or empty, before it takes the lock and queues a waiter: the system property {@code
@@ -211,18 +190,18 @@ public final class BufferedChannel<E> implements Channel<E> {
   /**
    * Sends {@code e} if that can happen without waiting. Under the lock.
    *
-   * @return {@link #SENT} (then {@link #toResume} may hold a receive to resume, and {@link #dropped}
-   *     an element to hand to the handler), {@link #FULL}, or {@link #CLOSED}
+   * @return {@link Outcome#SENT} (then {@link #toResume} may hold a receive to resume, and {@link #dropped}
+   *     an element to hand to the handler), {@link Outcome#FULL}, or {@link Outcome#CLOSED}
    */
   int sendLocked(E e) {
     if (closed) {
-      return CLOSED;
+      return Outcome.CLOSED;
     }
     for (Waiter<E> r; (r = receivers.pollFirst()) != null; ) {
       r.item = e;
       if (r.tryClaim()) { // LP: rendezvous with a waiting receive
         toResume = r;
-        return SENT;
+        return Outcome.SENT;
       }
       // Withdrawn, or its select chose another clause: it is gone, try the next.
     }
@@ -233,7 +212,7 @@ public final class BufferedChannel<E> implements Channel<E> {
       if (lane.size() + returned >= capacity) {
         if (overflow == BufferOverflow.DROP_LATEST) {
           dropped = e; // LP: sent, and dropped at once
-          return SENT;
+          return Outcome.SENT;
         }
         dropped = given.pollFirst(); // LP: the oldest makes room; the lane has room now
         returned--;
@@ -241,12 +220,12 @@ public final class BufferedChannel<E> implements Channel<E> {
     }
     while (true) {
       if (lane.offer(e, true) == Lane.OK) { // LP: buffered
-        return SENT;
+        return Outcome.SENT;
       }
       switch (overflow) {
         case DROP_LATEST:
           dropped = e; // LP: sent, and dropped at once
-          return SENT;
+          return Outcome.SENT;
         case DROP_OLDEST:
           // Nothing claims past the lock here (the lane is SLOW both ways), so this poll makes
           // room and the offer above then succeeds.
@@ -257,7 +236,7 @@ public final class BufferedChannel<E> implements Channel<E> {
           }
           break;
         default:
-          return FULL;
+          return Outcome.FULL;
       }
     }
   }
@@ -498,20 +477,20 @@ public final class BufferedChannel<E> implements Channel<E> {
     // rendezvous channel, about every other send).
     if (sendMayNotWait()) {
       int outcome = sendSlow(element, null);
-      if (outcome == SENT) {
+      if (outcome == Outcome.SENT) {
         return true;
       }
-      if (outcome == CLOSED) {
+      if (outcome == Outcome.CLOSED) {
         throw closedForSend();
       }
     }
     ParkingWaiter<E> w = new ParkingWaiter<>(this, element);
     switch (sendSlow(element, w)) {
-      case SENT:
+      case Outcome.SENT:
         return true;
-      case CLOSED:
+      case Outcome.CLOSED:
         throw closedForSend();
-      default: // QUEUED
+      default: // Outcome.QUEUED
         break;
     }
     switch (w.await(timed, deadline)) {
@@ -531,10 +510,10 @@ public final class BufferedChannel<E> implements Channel<E> {
   public boolean trySend(E element) {
     Objects.requireNonNull(element, "element");
     int outcome = trySendOutcome(element);
-    if (outcome == CLOSED) {
+    if (outcome == Outcome.CLOSED) {
       throw closedForSend();
     }
-    return outcome == SENT;
+    return outcome == Outcome.SENT;
   }
 
   @Override
@@ -545,18 +524,18 @@ public final class BufferedChannel<E> implements Channel<E> {
     }
     if (sendMayNotWait()) { // a receive waits: no waiter, no second future
       int outcome = sendSlow(element, null);
-      if (outcome == SENT) {
+      if (outcome == Outcome.SENT) {
         return CompletableFuture.completedFuture(null);
       }
-      if (outcome == CLOSED) {
+      if (outcome == Outcome.CLOSED) {
         return CompletableFuture.failedFuture(closedForSend());
       }
     }
     FutureWaiter<E, Void> w = new FutureWaiter<>(this, element, true);
     switch (sendOrEnqueue(w)) {
-      case CLOSED:
+      case Outcome.CLOSED:
         return CompletableFuture.failedFuture(closedForSend());
-      case QUEUED:
+      case Outcome.QUEUED:
         return w.future;
       default:
         return CompletableFuture.completedFuture(null);
@@ -646,11 +625,11 @@ public final class BufferedChannel<E> implements Channel<E> {
     }
     ParkingWaiter<E> w = new ParkingWaiter<>(this, null);
     switch (receiveOrEnqueue(w)) {
-      case RECEIVED:
+      case Outcome.RECEIVED:
         return w.item;
-      case CLOSED:
+      case Outcome.CLOSED:
         throw closedForReceive();
-      default: // QUEUED
+      default: // Outcome.QUEUED
         break;
     }
     switch (w.await(timed, deadline)) {
@@ -692,9 +671,9 @@ public final class BufferedChannel<E> implements Channel<E> {
     }
     FutureWaiter<E, E> w = new FutureWaiter<>(this, null, false);
     switch (receiveOrEnqueue(w)) {
-      case CLOSED:
+      case Outcome.CLOSED:
         return CompletableFuture.failedFuture(closedForReceive());
-      case QUEUED:
+      case Outcome.QUEUED:
         return w.future;
       default:
         E e = w.item;
@@ -766,12 +745,12 @@ public final class BufferedChannel<E> implements Channel<E> {
    * outcome instead of an exception.
    *
    * @param element the element
-   * @return {@link #SENT}, {@link #FULL} or {@link #CLOSED}
+   * @return {@link Outcome#SENT}, {@link Outcome#FULL} or {@link Outcome#CLOSED}
    */
   public int trySendOutcome(E element) {
     int fast = lane.offer(element, false);
     if (fast != Lane.BLOCKED_SEND) {
-      return fast == Lane.OK ? SENT : FULL; // FULL with no flag set: nobody waits, it is just full
+      return fast == Lane.OK ? Outcome.SENT : Outcome.FULL; // FULL with no flag set: nobody waits, it is just full
     }
     return sendSlow(element, null);
   }
@@ -785,7 +764,7 @@ public final class BufferedChannel<E> implements Channel<E> {
    *
    * <p>A receive whose claim resumes it (a kotlinx select) is resumed by the claim itself: the caller
    * holds it back by sending inside {@link Engines#inClaimFrame}, around its own lock. A caller not
-   * in a frame when such a receive waits gets {@link #NEEDS_FRAME}, and nothing was done: it sends
+   * in a frame when such a receive waits gets {@link Outcome#NEEDS_FRAME}, and nothing was done: it sends
    * again inside a frame, after its unlock. (Opening a frame here would run that receive's
    * coroutine when the frame closes, still under the caller's lock.)
    *
@@ -794,19 +773,19 @@ public final class BufferedChannel<E> implements Channel<E> {
    *
    * @param element the element
    * @param resumeLater where a claimed receive is added
-   * @return {@link #SENT}, {@link #FULL}, {@link #CLOSED} or {@link #NEEDS_FRAME}
+   * @return {@link Outcome#SENT}, {@link Outcome#FULL}, {@link Outcome#CLOSED} or {@link Outcome#NEEDS_FRAME}
    */
   public int trySendDeferred(E element, List<Waiter<?>> resumeLater) {
     Objects.requireNonNull(element, "element");
     int fast = lane.offer(element, false);
     if (fast != Lane.BLOCKED_SEND) {
-      return fast == Lane.OK ? SENT : FULL; // FULL with no flag set: nobody waits, it is just full
+      return fast == Lane.OK ? Outcome.SENT : Outcome.FULL; // FULL with no flag set: nobody waits, it is just full
     }
     int outcome;
     Waiter<E> resume;
     E drop;
     if (!lockForClaims()) {
-      return NEEDS_FRAME;
+      return Outcome.NEEDS_FRAME;
     }
     try {
       outcome = sendLocked(element);
@@ -846,12 +825,12 @@ public final class BufferedChannel<E> implements Channel<E> {
    * queues {@code w} to wait for room. The lane's fast path should have been tried first: this takes
    * the lock.
    *
-   * <p>After {@link #QUEUED} the waiter belongs to the channel until it is claimed ({@link
+   * <p>After {@link Outcome#QUEUED} the waiter belongs to the channel until it is claimed ({@link
    * Waiter#resume()} is then called once, with no lock held) or withdrawn by its owner. After {@link
-   * #SENT} or {@link #CLOSED} the waiter was not queued and will never be resumed.
+   * Outcome#SENT} or {@link Outcome#CLOSED} the waiter was not queued and will never be resumed.
    *
    * @param w a new waiter of a send, not queued anywhere
-   * @return {@link #SENT}, {@link #CLOSED} or {@link #QUEUED}
+   * @return {@link Outcome#SENT}, {@link Outcome#CLOSED} or {@link Outcome#QUEUED}
    */
   public int sendOrEnqueue(Waiter<E> w) {
     E element = w.item;
@@ -861,7 +840,7 @@ public final class BufferedChannel<E> implements Channel<E> {
 
   /**
    * The locked part of every send: sends {@code element} at once if it can, else queues {@code w},
-   * or (with no waiter) reports {@link #FULL}.
+   * or (with no waiter) reports {@link Outcome#FULL}.
    */
   private int sendSlow(E element, @Nullable Waiter<E> w) {
     int outcome;
@@ -872,12 +851,12 @@ public final class BufferedChannel<E> implements Channel<E> {
     }
     try {
       outcome = sendLocked(element);
-      if (outcome == FULL && w != null) {
+      if (outcome == Outcome.FULL && w != null) {
         beginWait(true);
         outcome = sendLocked(element); // now a FULL lane stays full until this waiter is served
-        if (outcome == FULL) {
+        if (outcome == Outcome.FULL) {
           senders.addLast(w);
-          outcome = QUEUED;
+          outcome = Outcome.QUEUED;
         }
       }
       resume = takeResume();
@@ -894,12 +873,12 @@ public final class BufferedChannel<E> implements Channel<E> {
    * Receives into {@code w} at once if an element is there, or queues {@code w} to wait for one. The
    * lane's fast path should have been tried first: this takes the lock.
    *
-   * <p>After {@link #RECEIVED} the element is in {@code w} ({@link Waiter#item()}), which was not
-   * queued. After {@link #QUEUED} the waiter belongs to the channel until it is claimed or withdrawn,
+   * <p>After {@link Outcome#RECEIVED} the element is in {@code w} ({@link Waiter#item()}), which was not
+   * queued. After {@link Outcome#QUEUED} the waiter belongs to the channel until it is claimed or withdrawn,
    * as in {@link #sendOrEnqueue}.
    *
    * @param w a new waiter of a receive, not queued anywhere
-   * @return {@link #RECEIVED}, {@link #CLOSED} (closed and drained) or {@link #QUEUED}
+   * @return {@link Outcome#RECEIVED}, {@link Outcome#CLOSED} (closed and drained) or {@link Outcome#QUEUED}
    */
   public int receiveOrEnqueue(Waiter<E> w) {
     E e;
@@ -916,12 +895,12 @@ public final class BufferedChannel<E> implements Channel<E> {
       }
       if (e != null) {
         w.item = e;
-        outcome = RECEIVED;
+        outcome = Outcome.RECEIVED;
       } else if (closed) {
-        outcome = CLOSED;
+        outcome = Outcome.CLOSED;
       } else {
         receivers.addLast(w);
-        outcome = QUEUED;
+        outcome = Outcome.QUEUED;
       }
       resume = takeResume();
       settle();
@@ -1180,7 +1159,7 @@ public final class BufferedChannel<E> implements Channel<E> {
    * oneshot's send.
    *
    * @param element the element
-   * @return {@link #SENT} (sent, and this call closed the channel), {@link #FULL} or {@link #CLOSED}
+   * @return {@link Outcome#SENT} (sent, and this call closed the channel), {@link Outcome#FULL} or {@link Outcome#CLOSED}
    *     (closed before); after the last two nothing changed
    */
   public int sendAndClose(E element) {
@@ -1199,15 +1178,15 @@ public final class BufferedChannel<E> implements Channel<E> {
   }
 
   private boolean closeOrCancel(@Nullable Throwable cause, boolean cancel) {
-    return finish(null, cause, cancel) == SENT;
+    return finish(null, cause, cancel) == Outcome.SENT;
   }
 
   /**
    * Closes or cancels the channel, after sending {@code last} in the same step if it is given (and
    * doing nothing at all if {@code last} cannot be sent now).
    *
-   * @return {@link #SENT} if this call closed the channel (having sent {@code last}, if given);
-   *     {@link #CLOSED} if it was closed before; {@link #FULL} if {@code last} found no room
+   * @return {@link Outcome#SENT} if this call closed the channel (having sent {@code last}, if given);
+   *     {@link Outcome#CLOSED} if it was closed before; {@link Outcome#FULL} if {@code last} found no room
    */
   private int finish(@Nullable E last, @Nullable Throwable cause, boolean cancel) {
     int outcome;
@@ -1225,19 +1204,19 @@ public final class BufferedChannel<E> implements Channel<E> {
         // it (found by OneshotLincheckTest). settle() opens the lane again.
         lane.markHead(Lane.SENDERS, true);
       }
-      outcome = last == null ? SENT : sendLocked(last);
-      if (outcome == SENT) {
+      outcome = last == null ? Outcome.SENT : sendLocked(last);
+      if (outcome == Outcome.SENT) {
         if (last != null) {
           resume = takeResume();
           drop = takeDropped();
           closedBySend = true;
         }
-        outcome = closed ? CLOSED : SENT;
+        outcome = closed ? Outcome.CLOSED : Outcome.SENT;
         if (cancel) {
           cancelled = true;
           lane.markHead(Lane.DRAINING, true); // before CLOSED: see Lane
         }
-        if (outcome == SENT) {
+        if (outcome == Outcome.SENT) {
           closeCause = cause;
           closed = true;
           lane.setTailFlags(Lane.CLOSED); // LP: of close; no send claims a place after it

@@ -173,9 +173,9 @@ abstract class SelectInstance<R> {
           if (c.kind == Clause.Kind.SEND) {
             assert ch != null && c.element != null;
             int outcome = ch.sendLocked(c.element);
-            if (outcome != BufferedChannel.FULL) {
+            if (outcome != Outcome.FULL) {
               startIndex = i;
-              startClosed = outcome == BufferedChannel.CLOSED;
+              startClosed = outcome == Outcome.CLOSED;
               resume = ch.takeResume();
               drop = ch.takeDropped();
               dropChannel = ch;
