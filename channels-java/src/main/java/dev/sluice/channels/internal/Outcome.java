@@ -20,7 +20,8 @@ package dev.sluice.channels.internal;
  *   <tr><td>{@link #CLOSED}</td><td>the channel is closed (for a receive: closed and drained); the
  *       element of a send stays with the caller</td><td>every send and receive</td></tr>
  *   <tr><td>{@link #QUEUED}</td><td>the caller's waiter is queued and belongs to the channel until
- *       it is claimed or withdrawn</td><td>{@code sendOrEnqueue}, {@code receiveOrEnqueue}</td></tr>
+ *       it is claimed or withdrawn</td>
+ *       <td>{@code sendOrEnqueue}, {@code receiveOrEnqueue}</td></tr>
  *   <tr><td>{@link #RECEIVED}</td><td>the waiter holds an element and was not queued</td>
  *       <td>{@code receiveOrEnqueue}</td></tr>
  *   <tr><td>{@link #NEEDS_FRAME}</td><td>nothing was done: a waiting receive must be claimed inside
