@@ -6,6 +6,7 @@ package dev.sluice.channels;
 
 import dev.sluice.channels.internal.BufferedChannel;
 import dev.sluice.channels.internal.Engines;
+import dev.sluice.channels.internal.Outcome;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Objects;
@@ -105,9 +106,9 @@ public final class Oneshot<E> implements Receiver<E> {
   public void send(E value) {
     Objects.requireNonNull(value, "value");
     switch (engine.sendAndClose(value)) {
-      case BufferedChannel.SENT:
+      case Outcome.SENT:
         return;
-      case BufferedChannel.CLOSED:
+      case Outcome.CLOSED:
         if (engine.isClosedBySend()) {
           throw new IllegalStateException("this oneshot's value was sent already");
         }

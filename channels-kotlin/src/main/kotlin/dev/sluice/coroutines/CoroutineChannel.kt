@@ -5,6 +5,7 @@
 package dev.sluice.coroutines
 
 import dev.sluice.channels.internal.BufferedChannel
+import dev.sluice.channels.internal.Outcome
 import kotlin.coroutines.intrinsics.suspendCoroutineUninterceptedOrReturn
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.channels.Channel
@@ -50,8 +51,8 @@ internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E
 
     override fun trySend(element: E): ChannelResult<Unit> =
         when (engine.trySendOutcome(element)) {
-            BufferedChannel.SENT -> ChannelResult.success(Unit)
-            BufferedChannel.FULL -> ChannelResult.failure()
+            Outcome.SENT -> ChannelResult.success(Unit)
+            Outcome.FULL -> ChannelResult.failure()
             else -> ChannelResult.closed(sendException())
         }
 

@@ -5,6 +5,7 @@
 package dev.sluice.coroutines
 
 import dev.sluice.channels.internal.BufferedChannel
+import dev.sluice.channels.internal.Outcome
 import dev.sluice.channels.internal.Waiter
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater
 import java.util.concurrent.atomic.AtomicReferenceArray
@@ -130,7 +131,7 @@ internal class ReusableWaiter<E : Any>(
         DECISION.lazySet(this, UNDECIDED)
         STATE.lazySet(this, WAITING)
         val outcome = if (mode == SEND) engine.sendOrEnqueue(this) else engine.receiveOrEnqueue(this)
-        if (outcome != BufferedChannel.QUEUED) {
+        if (outcome != Outcome.QUEUED) {
             // Done at once, even in a cancelled coroutine (as kotlinx's channels do): not queued, so
             // nobody else can claim or withdraw it.
             STATE.lazySet(this, IDLE)
@@ -181,8 +182,8 @@ internal class ReusableWaiter<E : Any>(
         val e = takeItem()
         release()
         when (outcome) {
-            BufferedChannel.SENT -> return Unit
-            BufferedChannel.RECEIVED -> return delivered(mode, e!!, sink)
+            Outcome.SENT -> return Unit
+            Outcome.RECEIVED -> return delivered(mode, e!!, sink)
             else -> return closedResult(mode, cancelled = false)
         }
     }

@@ -6,6 +6,7 @@ package dev.sluice.coroutines
 
 import dev.sluice.channels.internal.BufferedChannel
 import dev.sluice.channels.internal.ClaimFrame
+import dev.sluice.channels.internal.Outcome
 import dev.sluice.channels.internal.Waiter
 import java.util.concurrent.atomic.AtomicInteger
 import kotlin.coroutines.Continuation
@@ -178,8 +179,8 @@ internal object SelectClauses {
         checkDispatcher(select)
         val w = SelectWaiter(engine, null, select, engine)
         when (engine.receiveOrEnqueue(w)) {
-            BufferedChannel.RECEIVED -> select.selectInRegistrationPhase(w.item())
-            BufferedChannel.CLOSED -> select.selectInRegistrationPhase(ClosedToken)
+            Outcome.RECEIVED -> select.selectInRegistrationPhase(w.item())
+            Outcome.CLOSED -> select.selectInRegistrationPhase(ClosedToken)
             else -> select.disposeOnCompletion(DisposableHandle { engine.removeWaiter(w) })
         }
     }
@@ -190,8 +191,8 @@ internal object SelectClauses {
         checkDispatcher(select)
         val w = SelectWaiter(engine, element, select, engine)
         when (engine.sendOrEnqueue(w)) {
-            BufferedChannel.SENT -> select.selectInRegistrationPhase(element)
-            BufferedChannel.CLOSED -> select.selectInRegistrationPhase(ClosedToken)
+            Outcome.SENT -> select.selectInRegistrationPhase(element)
+            Outcome.CLOSED -> select.selectInRegistrationPhase(ClosedToken)
             else -> select.disposeOnCompletion(DisposableHandle { engine.removeWaiter(w) })
         }
     }

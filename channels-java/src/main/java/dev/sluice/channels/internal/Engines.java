@@ -123,7 +123,7 @@ public final class Engines {
    * Runs {@code op} in a {@link ClaimFrame} if a face installed one and this thread is not in one
    * already: resumptions that claims make in {@code op} (a kotlinx select's, on a dispatcher that
    * does not dispatch) then run after {@code op} returned, not inside it. A kind that sends with
-   * {@link BufferedChannel#trySendDeferred} under a lock of its own takes that lock inside {@code
+   * {@link ChannelEngine#trySendDeferred} under a lock of its own takes that lock inside {@code
    * op}.
    *
    * @param op the operation

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * <h2>Implementation notes</h2>
  *
  * A select runs in two steps, as Go's does. {@link #start} locks every channel of the clauses, in
- * {@link BufferedChannel#id} order (so two selects never deadlock), and looks at the clauses in order:
+ * {@link ChannelCore#id} order (so two selects never deadlock), and looks at the clauses in order:
  * the first one that can complete at once completes, under the locks, exactly as the plain operation
  * would. If none can, it queues one {@link SelectWaiter} per channel clause, all before it unlocks, so
  * no counterpart can see a half-registered select.
@@ -156,7 +156,7 @@ abstract class SelectInstance<R> {
       int n = clauses.length;
       int offset = unbiased && n > 1 ? ThreadLocalRandom.current().nextInt(n) : 0;
       // Two passes, as a plain operation does: the second after shutting the fast path of every
-      // channel involved (BufferedChannel#beginWait), so that what it finds full or empty stays so
+      // channel involved (ChannelCore#beginWait), so that what it finds full or empty stays so
       // until the select's waiters are queued.
       for (int pass = 0; pass < 2 && startIndex < 0; pass++) {
         if (pass == 1) {
@@ -173,9 +173,9 @@ abstract class SelectInstance<R> {
           if (c.kind == Clause.Kind.SEND) {
             assert ch != null && c.element != null;
             int outcome = ch.sendLocked(c.element);
-            if (outcome != BufferedChannel.FULL) {
+            if (outcome != Outcome.FULL) {
               startIndex = i;
-              startClosed = outcome == BufferedChannel.CLOSED;
+              startClosed = outcome == Outcome.CLOSED;
               resume = ch.takeResume();
               drop = ch.takeDropped();
               dropChannel = ch;

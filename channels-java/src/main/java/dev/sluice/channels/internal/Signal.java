@@ -56,7 +56,7 @@ final class Signal {
    * a claim frame, the token is sent again inside one by {@link #signalling}.
    */
   void sendLocked(Wakeups woken) {
-    if (channel.trySendDeferred(TOKEN, woken) == BufferedChannel.NEEDS_FRAME) {
+    if (channel.trySendDeferred(TOKEN, woken) == Outcome.NEEDS_FRAME) {
       woken.retry.add(this);
     }
   }

@@ -62,16 +62,16 @@ class EngineApiTest {
   void trySendDeferred_claimsAWaitingReceive_butLeavesItsResumptionToTheCaller() {
     BufferedChannel<Integer> ch = channel(1);
     TestWaiter w = new TestWaiter(ch, null);
-    assertEquals(BufferedChannel.QUEUED, ch.receiveOrEnqueue(w));
+    assertEquals(Outcome.QUEUED, ch.receiveOrEnqueue(w));
     List<Waiter<?>> later = new ArrayList<>();
-    assertEquals(BufferedChannel.SENT, ch.trySendDeferred(5, later));
+    assertEquals(Outcome.SENT, ch.trySendDeferred(5, later));
     assertEquals(5, w.item());
     assertEquals(0, w.resumed.get(), "not resumed by the send");
     assertEquals(List.of(w), later);
     BufferedChannel.resumeAll(later);
     assertEquals(1, w.resumed.get());
-    assertEquals(BufferedChannel.SENT, ch.trySendDeferred(6, later), "buffered: nobody to resume");
-    assertEquals(BufferedChannel.FULL, ch.trySendDeferred(7, later));
+    assertEquals(Outcome.SENT, ch.trySendDeferred(6, later), "buffered: nobody to resume");
+    assertEquals(Outcome.FULL, ch.trySendDeferred(7, later));
     assertEquals(1, later.size());
   }
 
@@ -79,22 +79,22 @@ class EngineApiTest {
   void trySendDeferred_outsideAFrame_doesNothingWhenAWaiterResumesInItsClaim() {
     BufferedChannel<Integer> ch = channel(1);
     ClaimResumingWaiter w = new ClaimResumingWaiter(ch);
-    assertEquals(BufferedChannel.QUEUED, ClaimFrame.call(() -> ch.receiveOrEnqueue(w)));
+    assertEquals(Outcome.QUEUED, ClaimFrame.call(() -> ch.receiveOrEnqueue(w)));
     List<Waiter<?>> later = new ArrayList<>();
-    assertEquals(BufferedChannel.NEEDS_FRAME, ch.trySendDeferred(1, later));
+    assertEquals(Outcome.NEEDS_FRAME, ch.trySendDeferred(1, later));
     assertNull(w.item(), "nothing was done");
     assertTrue(later.isEmpty());
-    assertEquals(BufferedChannel.SENT, ClaimFrame.call(() -> ch.trySendDeferred(1, later)));
+    assertEquals(Outcome.SENT, ClaimFrame.call(() -> ch.trySendDeferred(1, later)));
     assertEquals(1, w.item());
   }
 
   @Test
   void trySendOutcome_reportsSentFullAndClosed() {
     BufferedChannel<Integer> ch = channel(1);
-    assertEquals(BufferedChannel.SENT, ch.trySendOutcome(1));
-    assertEquals(BufferedChannel.FULL, ch.trySendOutcome(2));
+    assertEquals(Outcome.SENT, ch.trySendOutcome(1));
+    assertEquals(Outcome.FULL, ch.trySendOutcome(2));
     ch.close();
-    assertEquals(BufferedChannel.CLOSED, ch.trySendOutcome(3));
+    assertEquals(Outcome.CLOSED, ch.trySendOutcome(3));
     assertEquals(1, ch.tryReceive());
   }
 
@@ -103,7 +103,7 @@ class EngineApiTest {
     BufferedChannel<Integer> ch = channel(1);
     assertTrue(ch.trySend(1));
     TestWaiter w = new TestWaiter(ch, 2);
-    assertEquals(BufferedChannel.QUEUED, ch.sendOrEnqueue(w));
+    assertEquals(Outcome.QUEUED, ch.sendOrEnqueue(w));
     assertEquals(0, w.resumed.get());
     assertEquals(1, ch.tryReceive());
     assertEquals(1, w.resumed.get());
@@ -115,7 +115,7 @@ class EngineApiTest {
   void sendOrEnqueue_withRoom_sendsAndDoesNotQueue() {
     BufferedChannel<Integer> ch = channel(1);
     TestWaiter w = new TestWaiter(ch, 7);
-    assertEquals(BufferedChannel.SENT, ch.sendOrEnqueue(w));
+    assertEquals(Outcome.SENT, ch.sendOrEnqueue(w));
     assertEquals(0, ch.queuedWaiters());
     assertEquals(7, ch.tryReceive());
   }
@@ -124,7 +124,7 @@ class EngineApiTest {
   void sendOrEnqueue_whenClosed_reportsClosed() {
     BufferedChannel<Integer> ch = channel(1);
     ch.close();
-    assertEquals(BufferedChannel.CLOSED, ch.sendOrEnqueue(new TestWaiter(ch, 1)));
+    assertEquals(Outcome.CLOSED, ch.sendOrEnqueue(new TestWaiter(ch, 1)));
   }
 
   @Test
@@ -132,7 +132,7 @@ class EngineApiTest {
     BufferedChannel<Integer> ch = channel(2);
     assertTrue(ch.trySend(5));
     TestWaiter w = new TestWaiter(ch, null);
-    assertEquals(BufferedChannel.RECEIVED, ch.receiveOrEnqueue(w));
+    assertEquals(Outcome.RECEIVED, ch.receiveOrEnqueue(w));
     assertEquals(5, w.item());
     assertEquals(0, w.resumed.get());
   }
@@ -141,7 +141,7 @@ class EngineApiTest {
   void receiveOrEnqueue_whenEmpty_queuesUntilASendClaimsIt() {
     BufferedChannel<Integer> ch = channel(0);
     TestWaiter w = new TestWaiter(ch, null);
-    assertEquals(BufferedChannel.QUEUED, ch.receiveOrEnqueue(w));
+    assertEquals(Outcome.QUEUED, ch.receiveOrEnqueue(w));
     assertTrue(ch.trySend(9));
     assertEquals(1, w.resumed.get());
     assertEquals(9, w.item());
@@ -151,11 +151,11 @@ class EngineApiTest {
   void receiveOrEnqueue_whenClosedAndDrained_reportsClosed_andAQueuedOneIsClaimedClosed() {
     BufferedChannel<Integer> ch = channel(1);
     TestWaiter queued = new TestWaiter(ch, null);
-    assertEquals(BufferedChannel.QUEUED, ch.receiveOrEnqueue(queued));
+    assertEquals(Outcome.QUEUED, ch.receiveOrEnqueue(queued));
     ch.close();
     assertEquals(1, queued.resumed.get());
     assertTrue(queued.isClosed());
-    assertEquals(BufferedChannel.CLOSED, ch.receiveOrEnqueue(new TestWaiter(ch, null)));
+    assertEquals(Outcome.CLOSED, ch.receiveOrEnqueue(new TestWaiter(ch, null)));
   }
 
   @Test
@@ -210,7 +210,7 @@ class EngineApiTest {
     BufferedChannel<Integer> ch = channel(1);
     CompletableFuture<Integer> gone = ch.receiveAsync();
     TestWaiter w = new TestWaiter(ch, null);
-    assertEquals(BufferedChannel.QUEUED, ch.receiveOrEnqueue(w));
+    assertEquals(Outcome.QUEUED, ch.receiveOrEnqueue(w));
     assertTrue(gone.cancel(false));
     ch.giveBack(4);
     assertEquals(1, w.resumed.get());

@@ -36,8 +36,8 @@ final class RecordingWaiter<E> extends SoloWaiter<E> {
   static <E> RecordingWaiter<E> queuedReceive(BufferedChannel<E> channel) {
     RecordingWaiter<E> w = new RecordingWaiter<>(channel, null);
     int outcome = channel.receiveOrEnqueue(w);
-    if (outcome != BufferedChannel.QUEUED) {
-      throw new IllegalStateException("the receive was not queued: outcome " + outcome);
+    if (outcome != Outcome.QUEUED) {
+      throw new IllegalStateException("the receive was not queued: " + Outcome.name(outcome));
     }
     return w;
   }

@@ -39,8 +39,9 @@ public class WaiterFutureCancelVersusClaimTest {
   private static CompletableFuture<String> queuedReceiveAsync(BufferedChannel<String> channel) {
     FutureWaiter<String, String> w = new FutureWaiter<>(channel, null, false);
     int outcome = channel.receiveOrEnqueue(w);
-    if (outcome != BufferedChannel.QUEUED) {
-      throw new IllegalStateException("the receive was not queued: outcome " + outcome);
+    if (outcome != dev.sluice.channels.internal.Outcome.QUEUED) {
+      throw new IllegalStateException("the receive was not queued: "
+          + dev.sluice.channels.internal.Outcome.name(outcome));
     }
     return w.future;
   }

@@ -1,0 +1,538 @@
+/*
+ * Copyright 2026 The Sluice developers
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.sluice.channels.internal;
+
+import dev.sluice.channels.BufferOverflow;
+import dev.sluice.channels.ChannelClosedException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The state of a channel and the steps that change it under the lock: whenever the lock is free,
+ * a queued receive means nothing is buffered, a queued send means the buffer is full, a closed
+ * channel has no waiter at all, and the lane's flags match the queues. Every method here that
+ * changes the state runs under the lock (or takes it), and leaves what must run after the unlock to
+ * its caller.
+ *
+ * <p>The engine is one object, built in three layers: this core (state, the locked steps, close and
+ * cancel), {@link ChannelEngine} (the entry points every face calls: one locked entry per
+ * direction, taking the waiter the face supplies) and {@link BufferedChannel} (the Java face:
+ * blocking, timed, futures, iterator and stream). The layers are classes, not objects, so the fast
+ * paths read the lane of the object they were called on, with no hop between objects.
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <pre>
+ * State:
+ *   lane       elements sent and not yet received, in send order; size &lt;= capacity. Claimed
+ *              lock-free by the fast path; the lock holder uses it too, past the flags
+ *   senders    waiters of sends that found the lane full (never with a dropping policy); lock
+ *   receivers  waiters of receives that found the lane empty; lock
+ *   front      elements given back by receives that were cancelled after an element was handed
+ *              to them ({@link #giveBackLocked}); received before the lane's. Usually empty; lock
+ *   closed     set once by close/cancel under the lock, just before the lane's CLOSED flag
+ *
+ * Flags in the lane's claim words, set and cleared under the lock (see Lane):
+ *   WAITERS  (tail)  set while either queue is non-empty: every send takes the lock
+ *   SENDERS  (head)  set while senders or front is non-empty: every receive takes the lock
+ *
+ * Invariants, whenever the lock is free (counting only waiters that are still waiting):
+ *   receivers non-empty  implies  lane and front empty, and no sender waits
+ *   senders non-empty    implies  lane full
+ *   closed               implies  no waiter at all
+ * </pre>
+ *
+ * The fast path ({@link Lane#offer} and {@link Lane#poll} without the lock) keeps these invariants
+ * because the flags shut it off, atomically, before a waiter is queued: an operation that finds the
+ * lane full or empty takes the lock, sets the flags ({@link #beginWait}), and looks again; only if
+ * the lane is still full or empty (now for good, since no fast claim can get past the flags) does it
+ * queue its waiter. Once the queues are empty again the lock holder clears the flags ({@link
+ * #settle}).
+ *
+ * A send first hands its element to the oldest waiting receive, claiming it; failing that it buffers
+ * the element; failing that it waits (or drops, or reports full). A receive first takes the buffer's
+ * head and refills the buffer from the oldest waiting send; with an empty buffer (a rendezvous
+ * channel) it takes the oldest waiting send's element directly; failing that it waits. Each claim is
+ * a {@code cas} on the waiter, which may fail because the waiter was withdrawn or its select chose
+ * another clause: the claimer then drops that waiter and tries the next one, so an element is never
+ * handed to an operation that is gone.
+ *
+ * <p>Nothing outside the engine runs while the lock is held: a claimed waiter is resumed, and an
+ * undelivered element handed to the user's handler, after the unlock. The {@code *Locked} methods
+ * leave what must be done after the unlock in two hand-off slots, {@link #toResume} and {@link
+ * #dropped}, which the same thread empties before it unlocks.
+ *
+ * <p>A select locks every channel it involves, in the order of {@link #id}, so that it can look at
+ * all of them at once and enqueue its waiters atomically; see {@link Selector}.
+ *
+ * @param <E> the element type
+ */
+public abstract sealed class ChannelCore<E> permits ChannelEngine {
+  private static final AtomicLong IDS = new AtomicLong();
+
+  /**
+   * The largest capacity whose lane is one array allocated up front ({@link ArrayLane}, about 12
+   * bytes per slot); larger bounded channels get chunks allocated as they fill ({@link LinkedLane}).
+   */
+  static final int ARRAY_LANE_MAX = 1 << 14;
+
+  /** The order in which a select locks channels. */
+  final long id = IDS.incrementAndGet();
+
+  final ChannelLock lock;
+
+  final int capacity;
+  final BufferOverflow overflow;
+  private final @Nullable Consumer<? super E> onUndelivered;
+
+  final Lane<E> lane;
+
+  // Guarded by lock.
+  final WaiterQueue<E> senders = new WaiterQueue<>();
+  final WaiterQueue<E> receivers = new WaiterQueue<>();
+  /** Elements given back, oldest first; made on the first give-back. */
+  private @Nullable ArrayDeque<E> front;
+
+  /**
+   * How many elements {@link #front} holds: written under the lock, read without it by {@code
+   * size()} and {@code isClosedForReceive()}.
+   */
+  volatile int returned;
+
+  /** Whether the channel was cancelled (not just closed): give-backs then go to the handler. */
+  private boolean cancelled;
+
+  /** Whether {@link #finish} closed the channel after a last send; written before {@link #closed}. */
+  volatile boolean closedBySend;
+
+  /**
+   * The close handler ({@code invokeOnClose}): null, a handler to run on close, or {@link
+   * #HANDLER_RAN} once it ran (or was registered on a closed channel). Guarded by lock.
+   */
+  @Nullable Object closeHandler;
+
+  static final Object HANDLER_RAN = new Object();
+
+  /** Written under the lock before {@link #closed}; read without the lock by {@link #closeCause()}. */
+  private @Nullable Throwable closeCause;
+
+  /**
+   * Written under the lock, before the lane's {@code CLOSED} flag; read under the lock, or after
+   * that flag was seen.
+   */
+  volatile boolean closed;
+
+  // Hand-off slots: written by a *Locked method, emptied by the same thread before it unlocks.
+  private @Nullable Waiter<E> toResume;
+  private @Nullable E dropped;
+
+  ChannelCore(int capacity, BufferOverflow overflow, @Nullable Consumer<? super E> onUndelivered) {
+    if (capacity < 0) {
+      throw new IllegalArgumentException("capacity must not be negative, was " + capacity);
+    }
+    if (capacity == 0 && overflow != BufferOverflow.SUSPEND) {
+      throw new IllegalArgumentException("a dropping overflow policy needs a buffer");
+    }
+    this.capacity = capacity;
+    this.lock = new ChannelLock(capacity);
+    this.overflow = capacity == Integer.MAX_VALUE ? BufferOverflow.SUSPEND : overflow;
+    this.onUndelivered = onUndelivered;
+    // A dropping send must look at the lane and change it atomically, so it takes the lock; and a
+    // DROP_OLDEST send both takes and puts, which receives must not see half done.
+    boolean slowSends = this.overflow != BufferOverflow.SUSPEND;
+    boolean slowReceives = this.overflow == BufferOverflow.DROP_OLDEST;
+    if (capacity == 0) {
+      this.lane = new NoLane<>();
+    } else if (capacity == Integer.MAX_VALUE) {
+      this.lane = new LinkedLane<>(Long.MAX_VALUE, false, false);
+    } else if (capacity <= ARRAY_LANE_MAX) {
+      this.lane = new ArrayLane<>(capacity, slowSends, slowReceives);
+    } else {
+      this.lane = new LinkedLane<>(capacity, slowSends, slowReceives);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The steps, under the lock.
+
+  /**
+   * Sends {@code e} if that can happen without waiting. Under the lock.
+   *
+   * @return {@link Outcome#SENT} (then {@link #toResume} may hold a receive to resume, and {@link
+   *     #dropped} an element to hand to the handler), {@link Outcome#FULL}, or {@link
+   *     Outcome#CLOSED}
+   */
+  final int sendLocked(E e) {
+    if (closed) {
+      return Outcome.CLOSED;
+    }
+    for (Waiter<E> r; (r = receivers.pollFirst()) != null; ) {
+      r.item = e;
+      if (r.tryClaim()) { // LP: rendezvous with a waiting receive
+        toResume = r;
+        return Outcome.SENT;
+      }
+      // Withdrawn, or its select chose another clause: it is gone, try the next.
+    }
+    if (returned != 0 && overflow != BufferOverflow.SUSPEND) {
+      // Given-back elements count against a dropping channel's capacity, as the oldest ones.
+      ArrayDeque<E> given = front;
+      assert given != null;
+      if (lane.size() + returned >= capacity) {
+        if (overflow == BufferOverflow.DROP_LATEST) {
+          dropped = e; // LP: sent, and dropped at once
+          return Outcome.SENT;
+        }
+        dropped = given.pollFirst(); // LP: the oldest makes room; the lane has room now
+        returned--;
+      }
+    }
+    while (true) {
+      if (lane.offer(e, true) == Lane.OK) { // LP: buffered
+        return Outcome.SENT;
+      }
+      switch (overflow) {
+        case DROP_LATEST:
+          dropped = e; // LP: sent, and dropped at once
+          return Outcome.SENT;
+        case DROP_OLDEST:
+          // Nothing claims past the lock here (the lane is SLOW both ways), so this poll makes
+          // room and the offer above then succeeds.
+          Object oldest = lane.poll(true);
+          if (isElement(oldest)) {
+            assert dropped == null;
+            dropped = cast(oldest); // LP: the oldest makes room
+          }
+          break;
+        default:
+          return Outcome.FULL;
+      }
+    }
+  }
+
+  /**
+   * Receives an element if one can be had without waiting. Under the lock.
+   *
+   * @return the element (then {@link #toResume} may hold a send to resume), or {@code null} if there
+   *     is none now; the caller tells empty from closed by {@link #closed}
+   */
+  final @Nullable E receiveLocked() {
+    ArrayDeque<E> given = front;
+    if (given != null && !given.isEmpty()) {
+      returned--;
+      return given.pollFirst(); // LP: a given-back element, ahead of the lane's
+    }
+    Object x = lane.poll(true); // LP: when the lane had an element
+    if (isElement(x)) {
+      if (!senders.isEmpty()) {
+        Waiter<E> s = claimSender();
+        if (s != null) {
+          // The oldest waiting send takes the freed place, in order. No fast send can take it
+          // first: a queued sender keeps WAITERS set.
+          E item = s.item;
+          assert item != null;
+          int outcome = lane.offer(item, true);
+          assert outcome == Lane.OK : "a waiting sender's place was taken";
+          toResume = s;
+        }
+      }
+      return cast(x);
+    }
+    Waiter<E> s = claimSender(); // LP: rendezvous with a waiting send
+    if (s != null) {
+      toResume = s;
+      return s.item;
+    }
+    return null;
+  }
+
+  private @Nullable Waiter<E> claimSender() {
+    for (Waiter<E> s; (s = senders.pollFirst()) != null; ) {
+      if (s.tryClaim()) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Hands {@code e}, given back by a receive that could not deliver it, to the oldest waiting
+   * receive ({@link #toResume}), or puts it back at the head; or drops it ({@link #dropped}) when no
+   * receive would ever take it. Under the lock; {@link #settle} opens the lane again.
+   */
+  final void giveBackLocked(E e) {
+    // Shut fast receives first: one that saw the lane empty and closed has then answered before
+    // the count below, which is 0 for it too, so the element goes to the handler, as it must once
+    // a receiver was told the channel is drained.
+    lane.markHead(Lane.SENDERS, true);
+    int buffered = lane.size() + returned;
+    if (cancelled
+        || (closed && buffered == 0)
+        || (overflow == BufferOverflow.DROP_OLDEST && buffered >= capacity)) {
+      dropped = e;
+      return;
+    }
+    for (Waiter<E> r; (r = receivers.pollFirst()) != null; ) {
+      r.item = e;
+      if (r.tryClaim()) { // LP: handed on to a waiting receive
+        toResume = r;
+        return;
+      }
+    }
+    ArrayDeque<E> given = front;
+    if (given == null) {
+      given = front = new ArrayDeque<>();
+    }
+    given.addFirst(e); // LP: back at the head
+    returned++;
+  }
+
+  /**
+   * Locks for an operation that may claim waiters. If a queued waiter must be claimed inside a
+   * {@link ClaimFrame} and this thread is not in one, unlocks again (nothing was changed) and returns
+   * {@code false}: the caller then starts over inside a frame.
+   */
+  final boolean lockForClaims() {
+    lock.lock();
+    if (needsFrameLocked()) {
+      lock.unlock();
+      return false;
+    }
+    return true;
+  }
+
+  /** Whether a claim here must happen inside a {@link ClaimFrame} this thread is not in. Under the lock. */
+  final boolean needsFrameLocked() {
+    return (senders.needsFrame() || receivers.needsFrame()) && !ClaimFrame.inside();
+  }
+
+  /**
+   * Shuts the lane's fast path for a send or receive about to wait: from now on, until {@link
+   * #settle}, no send claims past the lock, nor (for {@code send}) any receive. Under the lock, before
+   * the look at the lane whose failure makes the operation wait.
+   */
+  final void beginWait(boolean send) {
+    lane.shutForWait(send);
+  }
+
+  /** Makes the lane's flags match the queues again. Under the lock, before unlocking. */
+  final void settle() {
+    boolean sendersWait = !senders.isEmpty();
+    lane.matchQueues(sendersWait || !receivers.isEmpty(), sendersWait || returned != 0);
+  }
+
+  static boolean isElement(Object polled) {
+    return polled != Lane.EMPTY && polled != Lane.CLOSED_EMPTY && polled != Lane.BLOCKED;
+  }
+
+  @SuppressWarnings("unchecked") // only Es go into the lane
+  static <E> E cast(Object element) {
+    return (E) element;
+  }
+
+  /** Queues a waiter of a send that found the channel full. Under the lock. */
+  final void enqueueSender(Waiter<E> w) {
+    senders.addLast(w);
+  }
+
+  /** Queues a waiter of a receive that found the channel empty. Under the lock. */
+  final void enqueueReceiver(Waiter<E> w) {
+    receivers.addLast(w);
+  }
+
+  final boolean isClosedLocked() {
+    return closed;
+  }
+
+  /** Takes the waiter left to resume by the last {@code *Locked} call. Under the lock. */
+  final @Nullable Waiter<E> takeResume() {
+    Waiter<E> w = toResume;
+    toResume = null;
+    return w;
+  }
+
+  /** Takes the element dropped by the last {@link #sendLocked} or {@link #giveBackLocked}; locked. */
+  final @Nullable E takeDropped() {
+    E e = dropped;
+    dropped = null;
+    return e;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // After the unlock.
+
+  /** After the unlock: resumes a claimed waiter and hands a dropped element to the handler. */
+  final void afterUnlock(@Nullable Waiter<E> resume, @Nullable E drop) {
+    if (resume != null) {
+      resume.resume();
+    }
+    if (drop != null) {
+      undelivered(drop);
+    }
+  }
+
+  /**
+   * Hands an element that will never be received to the user's handler. With no lock held. What the
+   * handler throws goes to the thread's uncaught-exception handler: the operation that dropped the
+   * element has taken effect, and must report its own outcome, not the handler's.
+   */
+  final void undelivered(E e) {
+    Consumer<? super E> handler = onUndelivered;
+    if (handler != null) {
+      try {
+        handler.accept(e);
+      } catch (Throwable failure) {
+        reportUncaught(failure);
+      }
+    }
+  }
+
+  /** Passes a failure that no caller can be given to the current thread's uncaught handler. */
+  static void reportUncaught(Throwable failure) {
+    Thread t = Thread.currentThread();
+    t.getUncaughtExceptionHandler().uncaughtException(t, failure);
+  }
+
+  @SuppressWarnings("unchecked") // only Consumer<? super Throwable>s are stored
+  static void runCloseHandler(Object handler, @Nullable Throwable cause) {
+    try {
+      ((Consumer<? super @Nullable Throwable>) handler).accept(cause);
+    } catch (Throwable failure) {
+      reportUncaught(failure);
+    }
+  }
+
+  final ChannelClosedException closedForSend() {
+    return new ChannelClosedException("channel is closed for send", closeCause());
+  }
+
+  final ChannelClosedException closedForReceive() {
+    return new ChannelClosedException("channel is closed and drained", closeCause());
+  }
+
+  /**
+   * The close cause, for a caller that has seen the channel closed (under the lock, or through a
+   * claim made under it). No lock needed: the cause is written before the volatile store of {@link
+   * #closed}, and read here after a volatile load of it.
+   */
+  final @Nullable Throwable closeCause() {
+    boolean isClosed = closed; // lv: orders the read of closeCause after close's writes
+    assert isClosed : "asked for the close cause of an open channel";
+    return closeCause;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Close and cancel.
+
+  final boolean closeOrCancel(@Nullable Throwable cause, boolean cancel) {
+    return finish(null, cause, cancel) == Outcome.SENT;
+  }
+
+  /**
+   * Closes or cancels the channel, after sending {@code last} in the same step if it is given (and
+   * doing nothing at all if {@code last} cannot be sent now).
+   *
+   * @return {@link Outcome#SENT} if this call closed the channel (having sent {@code last}, if
+   *     given); {@link Outcome#CLOSED} if it was closed before; {@link Outcome#FULL} if {@code last}
+   *     found no room
+   */
+  final int finish(@Nullable E last, @Nullable Throwable cause, boolean cancel) {
+    int outcome;
+    Waiter<E> resume = null; // the receive handed last
+    E drop = null;
+    Waiter<E> failed = null; // claimed waiters to resume, chained through their next links
+    List<E> discarded = null;
+    Object handler = null;
+    if (!lockForClaims()) {
+      return ClaimFrame.call(() -> finish(last, cause, cancel));
+    }
+    try {
+      if (last != null) {
+        // Shut fast receives first, so that none takes last before the close below is seen with
+        // it (found by OneshotLincheckTest). settle() opens the lane again.
+        lane.markHead(Lane.SENDERS, true);
+      }
+      outcome = last == null ? Outcome.SENT : sendLocked(last);
+      if (outcome == Outcome.SENT) {
+        if (last != null) {
+          resume = takeResume();
+          drop = takeDropped();
+          closedBySend = true;
+        }
+        outcome = closed ? Outcome.CLOSED : Outcome.SENT;
+        if (cancel) {
+          cancelled = true;
+          lane.markHead(Lane.DRAINING, true); // before CLOSED: see Lane
+        }
+        if (outcome == Outcome.SENT) {
+          closeCause = cause;
+          closed = true;
+          lane.setTailFlags(Lane.CLOSED); // LP: of close; no send claims a place after it
+          failed = claimAllClosed(senders, null);
+          failed = claimAllClosed(receivers, failed);
+          handler = closeHandler;
+          if (handler != null) {
+            closeHandler = HANDLER_RAN;
+          }
+        }
+        if (cancel) {
+          // DRAINING keeps receives off the fast path; those that claimed before it keep theirs.
+          ArrayDeque<E> given = front;
+          if (given != null && !given.isEmpty()) {
+            discarded = new ArrayList<>(given);
+            given.clear();
+            returned = 0;
+          }
+          for (Object x; isElement(x = lane.poll(true)); ) {
+            if (discarded == null) {
+              discarded = new ArrayList<>();
+            }
+            discarded.add(cast(x));
+          }
+        }
+      }
+      settle();
+    } finally {
+      lock.unlock();
+    }
+    afterUnlock(resume, drop);
+    while (failed != null) {
+      Waiter<E> next = failed.next;
+      failed.next = null;
+      try {
+        failed.resume(); // the engine's waiters never throw; a plugged-in one must not strand others
+      } catch (Throwable failure) {
+        reportUncaught(failure);
+      }
+      failed = next;
+    }
+    if (handler != null) {
+      runCloseHandler(handler, cause);
+    }
+    if (discarded != null) {
+      for (E e : discarded) {
+        undelivered(e);
+      }
+    }
+    return outcome;
+  }
+
+  /** Claims every waiter of {@code queue} as failed by close; chains them in front of {@code acc}. */
+  private static <E> @Nullable Waiter<E> claimAllClosed(
+      WaiterQueue<E> queue, @Nullable Waiter<E> acc) {
+    for (Waiter<E> w; (w = queue.pollFirst()) != null; ) {
+      w.closed = true;
+      if (w.tryClaim()) {
+        w.next = acc; // the waiter is out of every queue now: its link is free to reuse
+        acc = w;
+      }
+    }
+    return acc;
+  }
+}
