@@ -59,6 +59,7 @@ class FlowAdapterSnippetsTest {
   @Test
   void readmeFlow() throws Exception {
     Worker worker = new Worker();
+    // spotless:off
     // snippet: readme-flow
     Channel<String> jobs = Channel.bounded(64);
     SubmissionPublisher<String> producer = new SubmissionPublisher<>();
@@ -68,6 +69,7 @@ class FlowAdapterSnippetsTest {
 
     ChannelFlows.publisher(jobs).subscribe(worker);      // takes an element only when worker requests it
     // end snippet
+    // spotless:on
     worker.done.get(10, TimeUnit.SECONDS);
     assertEquals(List.of("resize"), worker.got);
   }
@@ -76,6 +78,7 @@ class FlowAdapterSnippetsTest {
   void adaptersPublisherOnAnExecutor() throws Exception {
     Channel<String> jobs = Channel.bounded(16);
     Worker worker = new Worker();
+    // spotless:off
     // snippet: adapters-publisher-executor
     ExecutorService signals = Executors.newSingleThreadExecutor();
     ChannelFlows.publisher(jobs, signals).subscribe(worker);
@@ -83,6 +86,7 @@ class FlowAdapterSnippetsTest {
     jobs.send("crop");
     jobs.close();                         // worker gets onComplete once it has both
     // end snippet
+    // spotless:on
     worker.done.get(10, TimeUnit.SECONDS);
     assertEquals(List.of("resize", "crop"), worker.got);
     Thread signalThread = signals.submit(Thread::currentThread).get(10, TimeUnit.SECONDS);
@@ -94,6 +98,7 @@ class FlowAdapterSnippetsTest {
   void adaptersFanIn() throws Exception {
     SubmissionPublisher<String> left = new SubmissionPublisher<>();
     SubmissionPublisher<String> right = new SubmissionPublisher<>();
+    // spotless:off
     // snippet: adapters-fan-in
     Channel<String> merged = Channel.bounded(16);
     List<String> unsent = new CopyOnWriteArrayList<>();
@@ -102,6 +107,7 @@ class FlowAdapterSnippetsTest {
       source.subscribe(ChannelFlows.subscriber(merged, 16, false, unsent::add));
     }
     // end snippet
+    // spotless:on
     left.submit("l1");
     right.submit("r1");
     left.submit("l2");

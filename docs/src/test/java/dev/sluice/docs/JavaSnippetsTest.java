@@ -43,6 +43,7 @@ class JavaSnippetsTest {
   @Test
   void readmeJava() throws Exception {
     List<String> served = new ArrayList<>();
+    // spotless:off
     // snippet: readme-java
     Channel<String> orders = Channel.bounded(64);          // waits when 64 orders wait
 
@@ -56,6 +57,7 @@ class JavaSnippetsTest {
         }
     }).start();
     // end snippet
+    // spotless:on
     for (String order : orders) {
       served.add(order);
     }
@@ -77,6 +79,7 @@ class JavaSnippetsTest {
 
   @Test
   void readmeOneshot() throws Exception {
+    // spotless:off
     // snippet: readme-oneshot
     Channel<Get> requests = Channel.bounded(64);
     Thread actor = startActor(requests);              // a thread or coroutine that answers each Get
@@ -84,6 +87,7 @@ class JavaSnippetsTest {
     requests.send(new Get("colour", reply));
     String colour = reply.receive();                  // the actor's reply.send(...), or its failure
     // end snippet
+    // spotless:on
     assertEquals("blue", colour);
     requests.close();
     actor.join();
@@ -108,6 +112,7 @@ class JavaSnippetsTest {
   @Test
   void readmeWatch() throws Exception {
     AtomicBoolean done = new AtomicBoolean();
+    // spotless:off
     // snippet: readme-watch
     Watch<Config> config = Watch.create(Config.defaults());
     Thread admin = startAdmin(config, done);        // sets a new Config now and then
@@ -117,6 +122,7 @@ class JavaSnippetsTest {
         System.out.println(now + " -> " + next);
     }
     // end snippet
+    // spotless:on
     done.set(true);
     admin.join();
     assertTrue(config.get().workers() > 4, "the admin changed it");
@@ -125,6 +131,7 @@ class JavaSnippetsTest {
 
   @Test
   void readmeBroadcast() throws Exception {
+    // spotless:off
     // snippet: readme-broadcast
     Broadcast<Event> events = Broadcast.create(1024);
     try (Broadcast.Subscriber<Event> audit = events.subscribe()) {
@@ -133,11 +140,13 @@ class JavaSnippetsTest {
         System.out.println("audit: " + e);
     }
     // end snippet
+    // spotless:on
     assertEquals(0, events.subscriberCount());
   }
 
   @Test
   void quickStartJava() throws Exception {
+    // spotless:off
     // snippet: quick-start-java
     List<String> shipped = new ArrayList<>();
     Channel<String> lines = Channel.bounded(64);        // holds up to 64 lines
@@ -159,6 +168,7 @@ class JavaSnippetsTest {
         shipped.add(line.toLowerCase());
     }
     // end snippet
+    // spotless:on
     reader.join();
     assertEquals(List.of("get /", "get /about", "post /login"), shipped);
   }
@@ -166,17 +176,20 @@ class JavaSnippetsTest {
   @Test
   void quickStartFutures() throws Exception {
     Channel<String> lines = Channel.bounded(64);
+    // spotless:off
     // snippet: quick-start-futures
     CompletableFuture<Void> sent = lines.sendAsync("GET /");   // done once the line is in
     CompletableFuture<String> next = lines.receiveAsync();     // done once a line is there
     String line = next.thenApply(String::toLowerCase).get(1, TimeUnit.SECONDS);
     // end snippet
+    // spotless:on
     assertTrue(sent.isDone());
     assertEquals("get /", line);
   }
 
   @Test
   void choosingFactories() {
+    // spotless:off
     // snippet: choosing-factories
     Channel<String> handOff = Channel.rendezvous();          // a send waits for a receive
     Channel<String> jobs = Channel.bounded(256);             // a send waits while 256 wait
@@ -187,6 +200,7 @@ class JavaSnippetsTest {
         .onUndeliveredElement(dropped -> System.out.println("dropped " + dropped))
         .build();
     // end snippet
+    // spotless:on
     assertEquals(0, handOff.capacity());
     assertEquals(256, jobs.capacity());
     assertTrue(log.trySend("x"));
@@ -202,6 +216,7 @@ class JavaSnippetsTest {
     assumeTrue(executor != null, "virtual threads need JDK 21+ (CI's JDK 25 pass runs this)");
     Channel<Integer> results = Channel.bounded(16);
     try {
+      // spotless:off
       // snippet: faces-virtual-threads
       for (int i = 0; i < 1_000; i++) {
           int n = i;
@@ -215,6 +230,7 @@ class JavaSnippetsTest {
           sum += results.receive();
       }
       // end snippet
+      // spotless:on
       assertEquals(332_833_500L, sum);
     } finally {
       executor.shutdown();
@@ -226,12 +242,14 @@ class JavaSnippetsTest {
     Channel<String> orders = Channel.bounded(8);
     Channel<String> shutdown = Channel.rendezvous();
     orders.send("order 1");
+    // spotless:off
     // snippet: select-java
     String next = Select.select(
         shutdown.onReceive(reason -> "stopping: " + reason),
         orders.onReceive(order -> "handling " + order),
         Select.onTimeout(Duration.ofSeconds(1), () -> "idle"));
     // end snippet
+    // spotless:on
     assertEquals("handling order 1", next);
     assertEquals("idle", Select.select(
         shutdown.onReceive(reason -> "stopping: " + reason),
@@ -245,12 +263,14 @@ class JavaSnippetsTest {
     Channel<String> slow = Channel.bounded(1);
     fast.send("busy");
     String event = "event";
+    // spotless:off
     // snippet: select-send-java
     String where = Select.select(
         fast.onSend(event, () -> "fast"),                 // whichever has room first
         slow.onSend(event, () -> "slow"),
         Select.orElse(() -> "dropped"));                   // neither has room now: do not wait
     // end snippet
+    // spotless:on
     assertEquals("slow", where);
     assertEquals("busy", fast.tryReceive());
     assertEquals("event", slow.tryReceive());
@@ -261,17 +281,20 @@ class JavaSnippetsTest {
   void selectAsyncJava() throws Exception {
     Channel<String> a = Channel.rendezvous();
     Channel<String> b = Channel.bounded(1);
+    // spotless:off
     // snippet: select-async-java
     CompletableFuture<String> first = Select.selectAsync(
         a.onReceive(x -> "a: " + x),
         b.onReceive(x -> "b: " + x));
     b.send("hello");                                   // completes the future, in this thread
     // end snippet
+    // spotless:on
     assertEquals("b: hello", first.get(1, TimeUnit.SECONDS));
   }
 
   @Test
   void closingJava() throws Exception {
+    // spotless:off
     // snippet: closing-java
     Channel<String> work = Channel.bounded(4);
     work.send("a");
@@ -283,10 +306,12 @@ class JavaSnippetsTest {
     assertThrows(ChannelClosedException.class, work::receive);   // then fail, never wait
     assertThrows(ChannelClosedException.class, () -> work.send("c"));
     // end snippet
+    // spotless:on
   }
 
   @Test
   void closingCauseJava() throws Exception {
+    // spotless:off
     // snippet: closing-cause-java
     Channel<String> rows = Channel.bounded(4);
     rows.close(new java.io.IOException("disk full"));       // a failure, for every receiver to see
@@ -294,10 +319,12 @@ class JavaSnippetsTest {
     ChannelClosedException e = assertThrows(ChannelClosedException.class, rows::receive);
     assertEquals("disk full", e.getCause().getMessage());
     // end snippet
+    // spotless:on
   }
 
   @Test
   void cancelJava() throws Exception {
+    // spotless:off
     // snippet: cancel-java
     List<String> undelivered = new ArrayList<>();
     Channel<String> uploads = Channel.<String>builder()
@@ -310,11 +337,13 @@ class JavaSnippetsTest {
 
     assertEquals(List.of("a.png", "b.png"), undelivered);
     // end snippet
+    // spotless:on
   }
 
   @Test
   void withdrawnJava() throws Exception {
     Channel<String> ch = Channel.rendezvous();
+    // spotless:off
     // snippet: withdrawn-java
     boolean sent = ch.send("ping", Duration.ofMillis(10));  // nobody received it in time
     assertFalse(sent);                                       // so it was not sent: retry, or keep it
@@ -324,6 +353,7 @@ class JavaSnippetsTest {
         // cancel returned true: the receive did not happen, no element was taken
     }
     // end snippet
+    // spotless:on
     assertTrue(receipt.isCancelled());
     assertTrue(ch.trySend("x") == false, "no receiver waits any more");
   }
@@ -333,11 +363,13 @@ class JavaSnippetsTest {
     Channel<String> ch = Channel.bounded(1);
     ExecutorService workers = Executors.newFixedThreadPool(2);
     try {
+      // spotless:off
       // snippet: pitfall-callbacks
       CompletableFuture<Integer> length = ch.receiveAsync()
           .thenApplyAsync(String::length, workers);   // runs on the pool, not in the sender's thread
       ch.send("hello");                               // without Async, length() would run right here
       // end snippet
+      // spotless:on
       assertEquals(5, length.get(1, TimeUnit.SECONDS));
     } finally {
       workers.shutdown();
@@ -348,6 +380,7 @@ class JavaSnippetsTest {
   void pitfallNeverClosed() throws Exception {
     Channel<Integer> numbers = Channel.bounded(4);
     List<Integer> got = new ArrayList<>();
+    // spotless:off
     // snippet: pitfall-never-closed
     Thread producer = new Thread(() -> {
         try {
@@ -361,12 +394,14 @@ class JavaSnippetsTest {
     producer.start();
     for (int n : numbers) got.add(n);
     // end snippet
+    // spotless:on
     producer.join();
     assertEquals(List.of(0, 1, 2), got);
   }
 
   @Test
   void kindsJava() throws Exception {
+    // spotless:off
     // snippet: kinds-broadcast-lag
     Broadcast<Integer> ticks = Broadcast.create(2);           // holds the last 2 for slow readers
     Broadcast.Subscriber<Integer> slow = ticks.subscribe();
@@ -378,6 +413,7 @@ class JavaSnippetsTest {
     Broadcast.Received<Integer> next = slow.tryReceive();      // try and futures: a result
     assertEquals(4, next.value());
     // end snippet
+    // spotless:on
   }
 
   private static ExecutorService virtualThreadsOrNull() {

@@ -47,6 +47,7 @@ class KotlinSnippetsTest {
             served += line.substringAfter("serves ")
             kotlin.io.println(line)
         }
+        // spotless:off
         // snippet: readme-kotlin
         val view = orders.asCoroutineChannel()             // a kotlinx.coroutines Channel, same queue
         coroutineScope {
@@ -57,6 +58,7 @@ class KotlinSnippetsTest {
             }
         }                                                   // both loops end when Java closes it
         // end snippet
+        // spotless:on
         assertEquals(listOf("cake", "soup", "tea"), served.sorted())
     }
 
@@ -64,17 +66,20 @@ class KotlinSnippetsTest {
     fun selectWithTimeoutKotlin() = runBlocking {
         val jobs = Channel.bounded<String>(16)
         val view = jobs.asCoroutineChannel()
+        // spotless:off
         // snippet: select-timeout-kotlin
         val next = select {                                 // kotlinx's own select
             view.onReceive { "got $it" }
             onTimeout(100) { "quiet" }                      // nothing came in 100 ms
         }
         // end snippet
+        // spotless:on
         assertEquals("quiet", next)
     }
 
     @Test
     fun quickStartKotlin() = runBlocking {
+        // spotless:off
         // snippet: quick-start-kotlin
         val lines = SluiceChannel<String>(64)                 // a kotlinx Channel, on a Sluice queue
         val javaSide = lines.asSluiceChannel()                // the same queue, for Java threads
@@ -85,11 +90,13 @@ class KotlinSnippetsTest {
         }
         val shipped = lines.consumeAsFlow().map { it.lowercase() }.toList()  // suspends, never blocks
         // end snippet
+        // spotless:on
         assertEquals(listOf("get /", "get /about"), shipped)
     }
 
     @Test
     fun facesKotlin() = runBlocking {
+        // spotless:off
         // snippet: faces-kotlin
         val orders = Channel.bounded<String>(16)               // one Sluice channel
         val coroutines = orders.asCoroutineChannel()           // its kotlinx view
@@ -100,6 +107,7 @@ class KotlinSnippetsTest {
 
         val received = List(3) { coroutines.receive() }        // one queue: all three arrive
         // end snippet
+        // spotless:on
         assertEquals(listOf("from a coroutine", "from a future", "from a thread"), received.sorted())
     }
 
@@ -108,6 +116,7 @@ class KotlinSnippetsTest {
         val shutdown = SluiceChannel<String>()
         val orders = SluiceChannel<String>(8)
         orders.send("order 1")
+        // spotless:off
         // snippet: select-kotlin
         val next = select {
             shutdown.onReceive { "stopping: $it" }
@@ -115,11 +124,13 @@ class KotlinSnippetsTest {
             onTimeout(1.seconds) { "idle" }
         }
         // end snippet
+        // spotless:on
         assertEquals("handling order 1", next)
     }
 
     @Test
     fun cancelKotlin() = runBlocking {
+        // spotless:off
         // snippet: cancel-kotlin
         val mail = SluiceChannel<String>(1)
         val waiting = launch { mail.receive() }
@@ -128,6 +139,7 @@ class KotlinSnippetsTest {
         mail.send("kept")
         check(mail.receive() == "kept")          // the element is still there for the next receive
         // end snippet
+        // spotless:on
         assertTrue(waiting.isCancelled)
     }
 
@@ -136,17 +148,20 @@ class KotlinSnippetsTest {
         val jobs = Channel.bounded<String>(4)
         jobs.send("a")
         jobs.send("b")
+        // spotless:off
         // snippet: pitfall-blocking
         val view = jobs.asCoroutineChannel()
         val first = view.receive()                               // suspends: the thread is free
 
         val second = withContext(Dispatchers.IO) { jobs.receive() } // or block where blocking is fine
         // end snippet
+        // spotless:on
         assertEquals(listOf("a", "b"), listOf(first, second))
     }
 
     @Test
     fun kindsKotlin() = runBlocking {
+        // spotless:off
         // snippet: kinds-kotlin
         val reply = Oneshot.create<String>()
         launch { reply.send("pong") }
@@ -163,12 +178,14 @@ class KotlinSnippetsTest {
         val seen = slow.receiveAsFlow(onLag = { missed -> println("missed $missed") }).toList()
         check(seen == listOf(3, 4))                               // the rest was overwritten
         // end snippet
+        // spotless:on
         assertEquals(1, ticks.subscriberCount(), "receiveAsFlow leaves the subscriber open")
     }
 
     @Test
     fun broadcastFlowKotlin() = runBlocking {
         val events = Broadcast.create<String>(64)
+        // spotless:off
         // snippet: broadcast-flow-kotlin
         val collector = launch {
             events.asFlow().take(2).collect { println("event $it") }   // subscribes when it starts
@@ -178,6 +195,7 @@ class KotlinSnippetsTest {
         events.send("logout")
         collector.join()
         // end snippet
+        // spotless:on
         assertEquals(0, events.subscriberCount(), "the collection closed its subscriber")
     }
 }
