@@ -6,9 +6,9 @@ import java.util.function.Supplier;
 
 /**
  * Repeats an asynchronous step a number of times, each time once the previous step's future has
- * completed, without blocking a thread and without growing the stack: steps whose future is
- * already complete run in a loop, and only a pending future gets a continuation, which runs in the
- * thread that completes it (for a channel, the thread on the other side).
+ * completed, without blocking a thread and without growing the stack: steps whose future is already
+ * complete run in a loop, and only a pending future gets a continuation, which runs in the thread
+ * that completes it (for a channel, the thread on the other side).
  */
 final class AsyncLoop implements BiConsumer<Object, Throwable> {
   private final Supplier<? extends CompletableFuture<?>> step;

@@ -41,30 +41,32 @@ import org.openjdk.jmh.annotations.Warmup;
  * more than {@code capacity} elements behind misses the oldest ones and is told how many. A
  * suspending shared flow makes the emitter wait for the slowest collector instead, so nobody misses
  * anything, and the sender goes at the pace of the slowest subscriber; a dropping shared flow, like
- * a broadcast, never waits. So the primary score, the
- * elements <em>sent</em> per microsecond, is only half the story: the secondary scores of {@link
- * Delivery} say how many of them each subscriber received ({@code delivered}) and missed ({@code
- * missed}), per microsecond, averaged over the subscribers. For {@code SHARED_FLOW}, {@code
- * delivered} equals the primary score; for the others, {@code delivered + missed} does. At capacity
- * 16384 the buffer holds the whole batch, nothing is missed, and every row measures the same thing:
- * how fast every element reaches every subscriber.
+ * a broadcast, never waits. So the primary score, the elements <em>sent</em> per microsecond, is
+ * only half the story: the secondary scores of {@link Delivery} say how many of them each
+ * subscriber received ({@code delivered}) and missed ({@code missed}), per microsecond, averaged
+ * over the subscribers. For {@code SHARED_FLOW}, {@code delivered} equals the primary score; for
+ * the others, {@code delivered + missed} does. At capacity 16384 the buffer holds the whole batch,
+ * nothing is missed, and every row measures the same thing: how fast every element reaches every
+ * subscriber.
  *
  * <p>Each invocation moves a batch of {@value Throughput#BATCH} elements, and leaves nothing in
  * flight: the JMH thread makes a new broadcast (or flow) and subscribes every subscriber, then the
- * sender (a {@link Crew} worker started once per trial) sends the batch and closes the broadcast
- * (a shared flow cannot be closed: its collectors take exactly the batch), and the invocation ends
+ * sender (a {@link Crew} worker started once per trial) sends the batch and closes the broadcast (a
+ * shared flow cannot be closed: its collectors take exactly the batch), and the invocation ends
  * when every subscriber has received the rest. Each subscriber checks that element {@code i} is
  * {@link Elements#VALUES}{@code [i]}, in order, with each lag skipping exactly as many elements as
  * it reports, and that it saw the whole batch. On 2 cores, 4 subscribers and a sender oversubscribe
- * the machine: that is part of what is measured. Nothing spins without bound: every wait, in
- * every row, ends in a park after at most a short spin.
+ * the machine: that is part of what is measured. Nothing spins without bound: every wait, in every
+ * row, ends in a park after at most a short spin.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 3, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 3,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class BroadcastFanOut {
   /** The broadcasts compared. */
   public enum Kind {
@@ -88,8 +90,7 @@ public class BroadcastFanOut {
   @Param({"16", "1024", "16384"})
   public int capacity;
 
-  @Param
-  public Kind impl;
+  @Param public Kind impl;
 
   private Crew crew;
 
@@ -178,9 +179,12 @@ public class BroadcastFanOut {
     } else {
       fanOut =
           switch (impl) {
-            case SLUICE_COROUTINES -> new CoroutineFanOut.Sluice(capacity, subscribers, Throughput.BATCH);
-            case SHARED_FLOW -> new CoroutineFanOut.SharedFlow(capacity, subscribers, Throughput.BATCH);
-            default -> new CoroutineFanOut.SharedFlowDropOldest(capacity, subscribers, Throughput.BATCH);
+            case SLUICE_COROUTINES ->
+                new CoroutineFanOut.Sluice(capacity, subscribers, Throughput.BATCH);
+            case SHARED_FLOW ->
+                new CoroutineFanOut.SharedFlow(capacity, subscribers, Throughput.BATCH);
+            default ->
+                new CoroutineFanOut.SharedFlowDropOldest(capacity, subscribers, Throughput.BATCH);
           };
       try {
         crew.round();
@@ -229,7 +233,9 @@ public class BroadcastFanOut {
       }
       if (want != Throughput.BATCH) {
         throw new AssertionError(
-            "the broadcast closed after " + want + " elements received or missed, not "
+            "the broadcast closed after "
+                + want
+                + " elements received or missed, not "
                 + Throughput.BATCH);
       }
       missed[i] = lost;

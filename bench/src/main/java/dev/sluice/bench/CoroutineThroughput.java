@@ -15,10 +15,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Throughput of one channel between coroutines: elements per microsecond moved from producer
- * coroutines to consumer coroutines, all on {@code Dispatchers.Default} or all in one thread ({@link
- * Dispatch}), through Sluice's coroutine
- * view ({@code SluiceChannel(capacity)}) or kotlinx's own {@code Channel(capacity)}, at capacities
- * 0 (rendezvous), 1, 16 and 1024, for a {@link Shape} (SPSC, or two producers and two consumers).
+ * coroutines to consumer coroutines, all on {@code Dispatchers.Default} or all in one thread
+ * ({@link Dispatch}), through Sluice's coroutine view ({@code SluiceChannel(capacity)}) or
+ * kotlinx's own {@code Channel(capacity)}, at capacities 0 (rendezvous), 1, 16 and 1024, for a
+ * {@link Shape} (SPSC, or two producers and two consumers).
  *
  * <p>Each invocation is one {@link CoroutineBatches#throughput} call: it makes a new channel,
  * launches the coroutines, moves {@value Throughput#BATCH} elements, checks that the consumers
@@ -32,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 3, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 3,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class CoroutineThroughput {
 
   @Param({"0", "1", "16", "1024"})
@@ -51,6 +53,7 @@ public class CoroutineThroughput {
   @Benchmark
   @OperationsPerInvocation(Throughput.BATCH)
   public void transfer() {
-    CoroutineBatches.throughput(impl, capacity, shape.producers, shape.consumers, Throughput.BATCH, dispatcher);
+    CoroutineBatches.throughput(
+        impl, capacity, shape.producers, shape.consumers, Throughput.BATCH, dispatcher);
   }
 }

@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
  * per {@link #round()}, and all of them are idle between rounds.
  *
  * <p>This is what keeps an iteration from ending with a thread stuck in a send or receive (the
- * classic pitfall of JMH's {@code @Group}): a round hands every job a fixed number of elements whose
- * sends and receives balance, and returns only when every job has finished. Between rounds the
- * workers wait on their own semaphore, so a fast worker can never start its next job early.
+ * classic pitfall of JMH's {@code @Group}): a round hands every job a fixed number of elements
+ * whose sends and receives balance, and returns only when every job has finished. Between rounds
+ * the workers wait on their own semaphore, so a fast worker can never start its next job early.
  */
 final class Crew {
 

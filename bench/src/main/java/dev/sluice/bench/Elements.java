@@ -1,9 +1,9 @@
 package dev.sluice.bench;
 
 /**
- * The elements that the coroutine benchmarks send: the numbers 0 to {@value #COUNT} - 1, boxed
- * once when the class loads, so that no row pays for boxing and the receivers of a batch can check
- * the sum of what they got.
+ * The elements that the coroutine benchmarks send: the numbers 0 to {@value #COUNT} - 1, boxed once
+ * when the class loads, so that no row pays for boxing and the receivers of a batch can check the
+ * sum of what they got.
  *
  * <p>A batch of {@code n} elements sends {@code VALUES[0]} to {@code VALUES[n - 1]}, each exactly
  * once, split between its producers; its receivers add up the values, and the total must be {@link

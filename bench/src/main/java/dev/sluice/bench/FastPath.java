@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The buffered fast path alone, on one thread: fill a bounded(16) buffer with non-waiting sends, then
- * empty it with non-waiting receives. No thread ever waits, so this isolates what a send and a
+ * The buffered fast path alone, on one thread: fill a bounded(16) buffer with non-waiting sends,
+ * then empty it with non-waiting receives. No thread ever waits, so this isolates what a send and a
  * receive cost when they need no hand-off; run it with {@code -prof gc}: {@code gc.alloc.rate.norm}
  * is the bytes allocated per element, which must be 0 for Sluice.
  */
@@ -28,7 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 2,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class FastPath {
   private static final int CAPACITY = 16;
 
@@ -39,8 +41,7 @@ public class FastPath {
     LBQ
   }
 
-  @Param
-  public Kind impl;
+  @Param public Kind impl;
 
   private Channel<Object> channel;
   private java.util.concurrent.BlockingQueue<Object> queue;

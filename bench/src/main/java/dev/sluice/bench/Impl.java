@@ -73,12 +73,14 @@ public enum Impl {
     @Override
     Link open(int capacity, boolean multi) {
       return new Link.Blocking(
-          capacity == UNBOUNDED ? new LinkedBlockingQueue<>() : new LinkedBlockingQueue<>(bounded(capacity)));
+          capacity == UNBOUNDED
+              ? new LinkedBlockingQueue<>()
+              : new LinkedBlockingQueue<>(bounded(capacity)));
     }
   },
   /**
-   * {@code LinkedTransferQueue} on platform threads: {@code put}/{@code take} when unbounded, {@code
-   * transfer}/{@code take} as the rendezvous. It has no bounded form.
+   * {@code LinkedTransferQueue} on platform threads: {@code put}/{@code take} when unbounded,
+   * {@code transfer}/{@code take} as the rendezvous. It has no bounded form.
    */
   LTQ(false, false) {
     @Override
@@ -130,7 +132,8 @@ public enum Impl {
             multi ? new MpmcUnboundedXaddArrayQueue<>(1024) : new SpscUnboundedArrayQueue<>(1024));
       }
       int n = bounded(capacity);
-      return new Link.Spinning(multi ? new MpmcArrayQueue<>(Math.max(n, 2)) : new SpscArrayQueue<>(n));
+      return new Link.Spinning(
+          multi ? new MpmcArrayQueue<>(Math.max(n, 2)) : new SpscArrayQueue<>(n));
     }
   };
 

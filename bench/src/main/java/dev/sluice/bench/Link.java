@@ -142,9 +142,10 @@ abstract class Link {
   }
 
   /**
-   * A non-blocking queue (JCTools) with a busy wait: {@code offer} and {@code poll} retried, yielding
-   * the core between tries (with more threads than cores, a pure spin would wait for preemption).
-   * Nothing parks, so this is the limit that a queue which never puts a thread to sleep reaches.
+   * A non-blocking queue (JCTools) with a busy wait: {@code offer} and {@code poll} retried,
+   * yielding the core between tries (with more threads than cores, a pure spin would wait for
+   * preemption). Nothing parks, so this is the limit that a queue which never puts a thread to
+   * sleep reaches.
    */
   static final class Spinning extends Link {
     private final Queue<Object> queue;

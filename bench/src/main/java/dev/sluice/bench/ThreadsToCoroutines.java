@@ -29,8 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The producer threads are started once per trial, as in {@link Throughput} (see {@link Crew}).
  * Each invocation opens a new {@link Bridge}, starts the consumer coroutines ({@link Drain}), runs
- * one round of the producers, which send {@value Throughput#BATCH} elements between them, waits
- * for the consumers, checks the sum of what they received, and closes the bridge. The score is per
+ * one round of the producers, which send {@value Throughput#BATCH} elements between them, waits for
+ * the consumers, checks the sum of what they received, and closes the bridge. The score is per
  * element; the JMH thread only starts the batch and waits.
  */
 @State(Scope.Benchmark)
@@ -38,7 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 3, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 3,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class ThreadsToCoroutines {
 
   @Param({"16", "1024"})
@@ -48,8 +50,13 @@ public class ThreadsToCoroutines {
   public Shape shape;
 
   @Param({
-    "SLUICE", "KOTLINX_TRY_SEND_BLOCKING", "KOTLINX_RUN_BLOCKING",
-    "ABQ_IO", "ABQ_IO_LOOP", "JOX_IO", "JOX_IO_LOOP"
+    "SLUICE",
+    "KOTLINX_TRY_SEND_BLOCKING",
+    "KOTLINX_RUN_BLOCKING",
+    "ABQ_IO",
+    "ABQ_IO_LOOP",
+    "JOX_IO",
+    "JOX_IO_LOOP"
   })
   public BridgeImpl impl;
 

@@ -20,7 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Throughput of one channel under a steady stream: elements per microsecond (millions per second)
- * moved from the producers to the consumers, for a {@link Shape} (SPSC or MPMC) and an {@link Impl}.
+ * moved from the producers to the consumers, for a {@link Shape} (SPSC or MPMC) and an {@link
+ * Impl}.
  *
  * <p>Each invocation moves {@value #BATCH} elements: the producers send their share, the consumers
  * receive theirs, and the invocation ends when all of them are done (see {@link Crew}); the JMH
@@ -36,7 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 3, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 3,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public abstract class Throughput {
 
   /** Elements moved by one invocation, all producers together. */

@@ -3,9 +3,9 @@ package dev.sluice.bench;
 import org.openjdk.jmh.annotations.Param;
 
 /**
- * {@link Throughput} without a buffer (capacity 0): every element is a hand-over from a producer
- * to a consumer that meet. Rows: Sluice (blocking on platform and virtual threads, futures joined
- * and chained), {@code SynchronousQueue}, {@code LinkedTransferQueue.transfer}, jox (platform and
+ * {@link Throughput} without a buffer (capacity 0): every element is a hand-over from a producer to
+ * a consumer that meet. Rows: Sluice (blocking on platform and virtual threads, futures joined and
+ * chained), {@code SynchronousQueue}, {@code LinkedTransferQueue.transfer}, jox (platform and
  * virtual threads).
  */
 public class ThroughputRendezvous extends Throughput {

@@ -11,7 +11,17 @@ import org.openjdk.jmh.annotations.Param;
  */
 public class ThroughputUnbounded extends Throughput {
 
-  @Param({"SLUICE", "SLUICE_VT", "SLUICE_CF", "SLUICE_CF_CHAIN", "LBQ", "LTQ", "JOX", "JOX_VT", "JCTOOLS"})
+  @Param({
+    "SLUICE",
+    "SLUICE_VT",
+    "SLUICE_CF",
+    "SLUICE_CF_CHAIN",
+    "LBQ",
+    "LTQ",
+    "JOX",
+    "JOX_VT",
+    "JCTOOLS"
+  })
   public Impl impl;
 
   @Override

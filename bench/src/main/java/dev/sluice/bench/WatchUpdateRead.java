@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A watch's two hot operations side by side: one thread replaces the value as fast as it can while
- * another reads it (issue 4's "watch update/read"). Scores are per operation of each thread:
- * {@code update} is a set, {@code read} a read of the current value.
+ * another reads it (issue 4's "watch update/read"). Scores are per operation of each thread: {@code
+ * update} is a set, {@code read} a read of the current value.
  *
  * <p>Rows: {@code SLUICE} is {@link Watch#set} and {@link Watch#get} with one subscribed reader (a
  * set wakes readers, so one is there to be woken); {@code STATE_FLOW} is kotlinx's {@code
@@ -36,7 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 2,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class WatchUpdateRead {
   /** The value holders compared. */
   public enum Kind {
@@ -45,8 +47,7 @@ public class WatchUpdateRead {
     ATOMIC
   }
 
-  @Param
-  public Kind impl;
+  @Param public Kind impl;
 
   private Watch<Object> watch;
   private Watch.Reader<Object> reader;
@@ -70,7 +71,9 @@ public class WatchUpdateRead {
     next = 1;
   }
 
-  /** Replaces the value with the next boxed number (allocated up front, so a set allocates nothing). */
+  /**
+   * Replaces the value with the next boxed number (allocated up front, so a set allocates nothing).
+   */
   @Benchmark
   @Group("updateRead")
   @GroupThreads(1)

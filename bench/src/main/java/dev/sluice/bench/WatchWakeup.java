@@ -25,8 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * value holders: the asker sets the <em>question</em> and waits for the <em>answer</em> to change;
  * the answerer, waiting for the question to change, wakes and sets the answer to what it read. Only
  * one question is open at a time, so every set finds the other side waiting (or about to wait):
- * this is the cost of a set that wakes a reader, twice, where {@link WatchUpdateRead} measures
- * sets and polling reads.
+ * this is the cost of a set that wakes a reader, twice, where {@link WatchUpdateRead} measures sets
+ * and polling reads.
  *
  * <p>Rows ({@link Kind}): {@code SLUICE} is two {@link Watch}es on platform threads blocked in
  * {@link Watch.Reader#changed()}; {@code SLUICE_COROUTINES} the same watches waited on with the
@@ -48,7 +48,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 3, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 3,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class WatchWakeup {
   /** The value holders compared. */
   public enum Kind {
@@ -71,8 +73,7 @@ public class WatchWakeup {
    */
   static final int SLUICE_SPINS = 512;
 
-  @Param
-  public Kind impl;
+  @Param public Kind impl;
 
   private Crew crew;
 

@@ -10,9 +10,9 @@ import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withContext
 
 /**
- * The rows of [ThreadsToCoroutines]: a way for Java platform threads, which block, to hand
- * elements to coroutines on [Dispatchers.Default], which must not. Sluice does it with one channel
- * that has both faces; the other rows are what people do today.
+ * The rows of [ThreadsToCoroutines]: a way for Java platform threads, which block, to hand elements
+ * to coroutines on [Dispatchers.Default], which must not. Sluice does it with one channel that has
+ * both faces; the other rows are what people do today.
  */
 enum class BridgeImpl {
     /**
@@ -77,8 +77,7 @@ enum class BridgeImpl {
 sealed class Bridge {
 
     /** Sends [element] from a Java thread, blocking while the buffer is full. */
-    @Throws(InterruptedException::class)
-    abstract fun send(element: Any)
+    @Throws(InterruptedException::class) abstract fun send(element: Any)
 
     /**
      * Receives [count] elements in a coroutine on [Dispatchers.Default] and returns the sum of

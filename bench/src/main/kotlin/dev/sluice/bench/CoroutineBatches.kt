@@ -16,11 +16,11 @@ import kotlinx.coroutines.withTimeoutOrNull
  * (JMH's annotation processor reads Java sources only, so the benchmark classes are Java).
  *
  * Each call is one JMH invocation: it makes new channels, starts its coroutines on
- * [Dispatchers.Default] (or, with [Dispatch.RUN_BLOCKING], in the calling thread), returns when all of them have finished, and closes the channels. The
- * coroutines are children of the call's `runBlocking`, so none outlives it; the calling thread
- * (JMH's) only starts them and waits. A batch that has not finished after [STALL] fails with
- * [IllegalStateException] instead of hanging the run: its coroutines are cancelled, and they all
- * wait in cancellable `send`s and `receive`s.
+ * [Dispatchers.Default] (or, with [Dispatch.RUN_BLOCKING], in the calling thread), returns when all
+ * of them have finished, and closes the channels. The coroutines are children of the call's
+ * `runBlocking`, so none outlives it; the calling thread (JMH's) only starts them and waits. A
+ * batch that has not finished after [STALL] fails with [IllegalStateException] instead of hanging
+ * the run: its coroutines are cancelled, and they all wait in cancellable `send`s and `receive`s.
  */
 object CoroutineBatches {
 
@@ -50,24 +50,28 @@ object CoroutineBatches {
         }
         val channel = impl.open(capacity)
         try {
-            val total = guarded("throughput batch", dispatch) {
-                for (p in 0 until producers) {
-                    val from = p * (count / producers)
-                    launch {
-                        for (i in from until from + count / producers) {
-                            channel.send(Elements.VALUES[i])
+            val total =
+                guarded("throughput batch", dispatch) {
+                    for (p in 0 until producers) {
+                        val from = p * (count / producers)
+                        launch {
+                            for (i in from until from + count / producers) {
+                                channel.send(Elements.VALUES[i])
+                            }
                         }
                     }
+                    val sums =
+                        List(consumers) {
+                            async {
+                                var sum = 0L
+                                repeat(count / consumers) {
+                                    sum += Elements.valueOf(channel.receive())
+                                }
+                                sum
+                            }
+                        }
+                    sums.awaitAll().sum()
                 }
-                val sums = List(consumers) {
-                    async {
-                        var sum = 0L
-                        repeat(count / consumers) { sum += Elements.valueOf(channel.receive()) }
-                        sum
-                    }
-                }
-                sums.awaitAll().sum()
-            }
             check(total == Elements.sum(count)) {
                 "the consumers received elements adding up to $total, not ${Elements.sum(count)}"
             }
@@ -85,7 +89,12 @@ object CoroutineBatches {
      */
     @JvmStatic
     @JvmOverloads
-    fun pingPong(impl: CoroutineImpl, capacity: Int, roundTrips: Int, dispatch: Dispatch = Dispatch.DEFAULT) {
+    fun pingPong(
+        impl: CoroutineImpl,
+        capacity: Int,
+        roundTrips: Int,
+        dispatch: Dispatch = Dispatch.DEFAULT,
+    ) {
         require(roundTrips <= Elements.COUNT) { "at most ${Elements.COUNT} round trips" }
         val ping = impl.open(capacity)
         val pong = impl.open(capacity)
@@ -111,13 +120,16 @@ object CoroutineBatches {
      * and waits, in the calling thread, for it and every coroutine it started; fails if that takes
      * longer than [STALL].
      */
-    private fun <T : Any> guarded(what: String, dispatch: Dispatch, block: suspend CoroutineScope.() -> T): T =
-        runBlocking {
-            withTimeoutOrNull(STALL) {
-                when (dispatch) {
-                    Dispatch.DEFAULT -> withContext(Dispatchers.Default, block)
-                    Dispatch.RUN_BLOCKING -> coroutineScope(block)
-                }
-            } ?: throw IllegalStateException("no $what finished in $STALL: a send or receive is stuck")
-        }
+    private fun <T : Any> guarded(
+        what: String,
+        dispatch: Dispatch,
+        block: suspend CoroutineScope.() -> T,
+    ): T = runBlocking {
+        withTimeoutOrNull(STALL) {
+            when (dispatch) {
+                Dispatch.DEFAULT -> withContext(Dispatchers.Default, block)
+                Dispatch.RUN_BLOCKING -> coroutineScope(block)
+            }
+        } ?: throw IllegalStateException("no $what finished in $STALL: a send or receive is stuck")
+    }
 }

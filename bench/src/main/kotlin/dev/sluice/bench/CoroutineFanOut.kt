@@ -22,8 +22,8 @@ import kotlinx.coroutines.withTimeoutOrNull
  * made by the JMH thread with every subscriber already subscribed, fed by the sender thread
  * ([sendAll]), and waited for by the JMH thread ([await]).
  *
- * Each subscriber checks what it gets against the batch: element `i` is [Elements.VALUES]`[i]`,
- * so it expects the values in order, each lag skipping exactly as many as it reports. A subscriber
+ * Each subscriber checks what it gets against the batch: element `i` is [Elements.VALUES]`[i]`, so
+ * it expects the values in order, each lag skipping exactly as many as it reports. A subscriber
  * ends when the batch is over (the broadcast closed, or all [count] elements of the shared flow
  * taken) and returns how many elements it missed; received plus missed is always [count].
  *
@@ -48,13 +48,14 @@ sealed class CoroutineFanOut(protected val count: Int) {
      * Waits until every subscriber has seen the whole batch, received or missed.
      *
      * @return the elements missed, all subscribers together
-     * @throws IllegalStateException if a subscriber got an element out of order or counted its
-     *   lags wrong, or the subscribers are still waiting after [CoroutineBatches.STALL]
+     * @throws IllegalStateException if a subscriber got an element out of order or counted its lags
+     *   wrong, or the subscribers are still waiting after [CoroutineBatches.STALL]
      */
     fun await(): Long =
         runBlocking { withTimeoutOrNull(CoroutineBatches.STALL) { missed.awaitAll().sum() } }
             ?: throw IllegalStateException(
-                "the subscribers did not finish in ${CoroutineBatches.STALL}: a receive is stuck")
+                "the subscribers did not finish in ${CoroutineBatches.STALL}: a receive is stuck"
+            )
 
     /** Cancels the subscribers that are still running (none, after a successful [await]). */
     open fun cancel() {
@@ -84,25 +85,24 @@ sealed class CoroutineFanOut(protected val count: Int) {
             broadcast.close()
         }
 
-        private fun drain(subscriber: Broadcast.Subscriber<Any>): Deferred<Long> =
-            scope.async {
-                var want = 0L
-                var lost = 0L
-                val lag = { missed: Long ->
-                    want += missed
-                    lost += missed
-                }
-                for (element in subscriber.asReceiveChannel(onLag = lag)) {
-                    check(Elements.valueOf(element).toLong() == want) {
-                        "expected element $want, received ${Elements.valueOf(element)}"
-                    }
-                    want++
-                }
-                check(want == count.toLong()) {
-                    "the broadcast closed after $want elements received or missed, not $count"
-                }
-                lost
+        private fun drain(subscriber: Broadcast.Subscriber<Any>): Deferred<Long> = scope.async {
+            var want = 0L
+            var lost = 0L
+            val lag = { missed: Long ->
+                want += missed
+                lost += missed
             }
+            for (element in subscriber.asReceiveChannel(onLag = lag)) {
+                check(Elements.valueOf(element).toLong() == want) {
+                    "expected element $want, received ${Elements.valueOf(element)}"
+                }
+                want++
+            }
+            check(want == count.toLong()) {
+                "the broadcast closed after $want elements received or missed, not $count"
+            }
+            lost
+        }
     }
 
     /**
@@ -130,7 +130,8 @@ sealed class CoroutineFanOut(protected val count: Int) {
                 }
             }
                 ?: throw IllegalStateException(
-                    "the collectors did not subscribe in ${CoroutineBatches.STALL}")
+                    "the collectors did not subscribe in ${CoroutineBatches.STALL}"
+                )
         }
 
         override fun sendAll() = runBlocking {
@@ -139,17 +140,16 @@ sealed class CoroutineFanOut(protected val count: Int) {
             }
         }
 
-        private fun collect(): Deferred<Long> =
-            scope.async {
-                var want = 0
-                flow.take(count).collect { element ->
-                    check(Elements.valueOf(element) == want) {
-                        "expected element $want, collected ${Elements.valueOf(element)}"
-                    }
-                    want++
+        private fun collect(): Deferred<Long> = scope.async {
+            var want = 0
+            flow.take(count).collect { element ->
+                check(Elements.valueOf(element) == want) {
+                    "expected element $want, collected ${Elements.valueOf(element)}"
                 }
-                0L
+                want++
             }
+            0L
+        }
     }
 
     /**
@@ -160,7 +160,8 @@ sealed class CoroutineFanOut(protected val count: Int) {
      * collector takes elements until the marker, and counts the gaps in the values it got as
      * missed.
      */
-    class SharedFlowDropOldest(capacity: Int, subscribers: Int, count: Int) : CoroutineFanOut(count) {
+    class SharedFlowDropOldest(capacity: Int, subscribers: Int, count: Int) :
+        CoroutineFanOut(count) {
         private val flow =
             MutableSharedFlow<Any>(
                 replay = 0,
@@ -177,31 +178,37 @@ sealed class CoroutineFanOut(protected val count: Int) {
                 }
             }
                 ?: throw IllegalStateException(
-                    "the collectors did not subscribe in ${CoroutineBatches.STALL}")
+                    "the collectors did not subscribe in ${CoroutineBatches.STALL}"
+                )
         }
 
         override fun sendAll() {
             for (i in 0 until count) {
-                check(flow.tryEmit(Elements.VALUES[i])) // never fails: the oldest is dropped instead
+                check(
+                    flow.tryEmit(Elements.VALUES[i])
+                ) // never fails: the oldest is dropped instead
             }
             check(flow.tryEmit(END))
         }
 
-        private fun collect(): Deferred<Long> =
-            scope.async {
-                var want = 0L
-                var lost = 0L
-                flow.takeWhile { it !== END }.collect { element ->
+        private fun collect(): Deferred<Long> = scope.async {
+            var want = 0L
+            var lost = 0L
+            flow
+                .takeWhile { it !== END }
+                .collect { element ->
                     val got = Elements.valueOf(element).toLong()
                     check(got >= want) { "expected element $want or later, collected $got" }
                     lost += got - want
                     want = got + 1
                 }
-                lost + (count - want) // elements dropped after the last one collected
-            }
+            lost + (count - want) // elements dropped after the last one collected
+        }
 
         private companion object {
-            /** The end of the batch: emitted last, so never the oldest when something is dropped. */
+            /**
+             * The end of the batch: emitted last, so never the oldest when something is dropped.
+             */
             val END = Any()
         }
     }

@@ -7,16 +7,16 @@ import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.runBlocking
 
 /**
- * The coroutine rows of [WatchWakeup]: two holders of a value, the *question* and the *answer*,
- * and the two sides of the ping-pong over them, each a coroutine in a `runBlocking` that holds its
- * own platform thread (a [Crew] worker) for a whole round. A coroutine that waits suspends, and
- * its thread parks in `runBlocking`'s event loop until the other side's set resumes it: the same
- * shape as the blocking rows, one thread per side, woken on every change.
+ * The coroutine rows of [WatchWakeup]: two holders of a value, the *question* and the *answer*, and
+ * the two sides of the ping-pong over them, each a coroutine in a `runBlocking` that holds its own
+ * platform thread (a [Crew] worker) for a whole round. A coroutine that waits suspends, and its
+ * thread parks in `runBlocking`'s event loop until the other side's set resumes it: the same shape
+ * as the blocking rows, one thread per side, woken on every change.
  *
- * The asker sets the question to [Elements.VALUES]`[i]` and waits for the answer to become the
- * same element; the answerer waits for a question it has not answered and sets the answer to it.
- * Only one question is ever open, so no change is conflated away. The holders keep their values
- * between rounds: a round begins where the last one ended.
+ * The asker sets the question to [Elements.VALUES]`[i]` and waits for the answer to become the same
+ * element; the answerer waits for a question it has not answered and sets the answer to it. Only
+ * one question is ever open, so no change is conflated away. The holders keep their values between
+ * rounds: a round begins where the last one ended.
  */
 sealed class CoroutineWakeup {
 

@@ -1,11 +1,13 @@
 package dev.sluice.bench
 
 /**
- * Where the coroutines of a coroutine benchmark run ([CoroutineBatches]): on the shared pool, or all
- * in one thread.
+ * Where the coroutines of a coroutine benchmark run ([CoroutineBatches]): on the shared pool, or
+ * all in one thread.
  */
 enum class Dispatch {
-    /** On `Dispatchers.Default`: as many threads as cores, so producers and consumers run at once. */
+    /**
+     * On `Dispatchers.Default`: as many threads as cores, so producers and consumers run at once.
+     */
     DEFAULT,
 
     /**

@@ -22,7 +22,8 @@ import kotlinx.coroutines.withTimeoutOrNull
  * wake all of them except those blocked in a queue's `take`, which stay blocked (the row has
  * failed, and JMH ends the fork).
  */
-class Drain private constructor(
+class Drain
+private constructor(
     private val scope: CoroutineScope,
     private val sums: List<Deferred<Long>>,
 ) {
@@ -37,7 +38,8 @@ class Drain private constructor(
         val total =
             runBlocking { withTimeoutOrNull(CoroutineBatches.STALL) { sums.awaitAll().sum() } }
                 ?: throw IllegalStateException(
-                    "the consumers did not finish in ${CoroutineBatches.STALL}: a receive is stuck")
+                    "the consumers did not finish in ${CoroutineBatches.STALL}: a receive is stuck"
+                )
         check(total == expected) {
             "the consumers received elements adding up to $total, not $expected"
         }

@@ -19,17 +19,17 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sends every element to every subscriber: each {@link Subscriber} receives, in order, every element
- * sent after it subscribed. Events, invalidations and log tails are typical contents: many readers
- * each need all of them.
+ * Sends every element to every subscriber: each {@link Subscriber} receives, in order, every
+ * element sent after it subscribed. Events, invalidations and log tails are typical contents: many
+ * readers each need all of them.
  *
  * <p>The broadcast keeps the last {@link #capacity()} elements in a ring shared by all subscribers.
- * A send never waits for a slow subscriber: it overwrites the oldest element. A subscriber that fell
- * more than the capacity behind is told how many elements it missed, then goes on from the oldest
- * element still held: its blocking receive throws {@link LaggedException}; its {@link
- * Subscriber#tryReceive()} and {@link Subscriber#receiveAsync()} return a {@link Received} that says
- * so. A subscriber waits through every face: blocking, timed, try, {@code CompletableFuture}, a
- * {@link Select} clause ({@link Subscriber#onReceive}), and from Kotlin a kotlinx {@code
+ * A send never waits for a slow subscriber: it overwrites the oldest element. A subscriber that
+ * fell more than the capacity behind is told how many elements it missed, then goes on from the
+ * oldest element still held: its blocking receive throws {@link LaggedException}; its {@link
+ * Subscriber#tryReceive()} and {@link Subscriber#receiveAsync()} return a {@link Received} that
+ * says so. A subscriber waits through every face: blocking, timed, try, {@code CompletableFuture},
+ * a {@link Select} clause ({@link Subscriber#onReceive}), and from Kotlin a kotlinx {@code
  * ReceiveChannel} and a {@code Flow} ({@code dev.sluice.coroutines}).
  *
  * <p>{@link #close()} ends the broadcast: sends fail from then on with {@link
@@ -140,8 +140,8 @@ public final class Broadcast<E> {
   }
 
   /**
-   * What a subscriber received: an element, or the news that it fell behind and missed some. Made by
-   * the faces that report a lag as a result ({@link Subscriber#tryReceive()}, {@link
+   * What a subscriber received: an element, or the news that it fell behind and missed some. Made
+   * by the faces that report a lag as a result ({@link Subscriber#tryReceive()}, {@link
    * Subscriber#receiveAsync()}).
    *
    * @param <E> the type of the elements
@@ -162,8 +162,8 @@ public final class Broadcast<E> {
     }
 
     /**
-     * Whether the subscriber fell behind: it missed {@link #missed()} elements, and its next receive
-     * returns the oldest element still held. Then there is no value.
+     * Whether the subscriber fell behind: it missed {@link #missed()} elements, and its next
+     * receive returns the oldest element still held. Then there is no value.
      *
      * @return {@code true} for a lag, {@code false} for an element
      */
@@ -274,8 +274,8 @@ public final class Broadcast<E> {
      * Waits for the next element and takes it.
      *
      * @return the next element
-     * @throws InterruptedException if the thread was interrupted before or while waiting; nothing was
-     *     received
+     * @throws InterruptedException if the thread was interrupted before or while waiting; nothing
+     *     was received
      * @throws LaggedException if this subscriber fell behind: the next receive returns the oldest
      *     element still held
      * @throws ChannelClosedException if this subscriber is closed, or the broadcast is closed and
@@ -312,16 +312,17 @@ public final class Broadcast<E> {
     }
 
     /**
-     * A future of the next element or lag, as {@link #receive()}: completed at once if there is one,
-     * or exceptionally with {@link ChannelClosedException} when {@code receive} would throw it. A
-     * lag completes the future normally, with a {@link Received} that says so.
+     * A future of the next element or lag, as {@link #receive()}: completed at once if there is
+     * one, or exceptionally with {@link ChannelClosedException} when {@code receive} would throw
+     * it. A lag completes the future normally, with a {@link Received} that says so.
      *
-     * <p>Cancelling the future, or completing it from outside ({@code orTimeout}, {@code complete}),
-     * withdraws the receive first, and reports success only if nothing was received: the element
-     * stays this subscriber's, and the next receive gets it, in order. A cancel that reports failure
-     * came too late, and the future completes with what it received. Dependents run in the
-     * completing thread (often the sender's), never under the broadcast's lock, and may receive from
-     * this subscriber; one that blocks holds up that send's wake-ups of other subscribers.
+     * <p>Cancelling the future, or completing it from outside ({@code orTimeout}, {@code
+     * complete}), withdraws the receive first, and reports success only if nothing was received:
+     * the element stays this subscriber's, and the next receive gets it, in order. A cancel that
+     * reports failure came too late, and the future completes with what it received. Dependents run
+     * in the completing thread (often the sender's), never under the broadcast's lock, and may
+     * receive from this subscriber; one that blocks holds up that send's wake-ups of other
+     * subscribers.
      *
      * @return a future of what this subscriber receives next
      */
@@ -376,9 +377,9 @@ public final class Broadcast<E> {
     }
 
     /**
-     * Unsubscribes: the broadcast stops keeping elements for this subscriber, and its receives, from
-     * now on and those waiting now, fail with {@link ChannelClosedException}. Closing twice does
-     * nothing.
+     * Unsubscribes: the broadcast stops keeping elements for this subscriber, and its receives,
+     * from now on and those waiting now, fail with {@link ChannelClosedException}. Closing twice
+     * does nothing.
      */
     @Override
     public void close() {
@@ -387,8 +388,8 @@ public final class Broadcast<E> {
 
     /**
      * A snapshot for debugging: the position of the next element this subscriber will receive, the
-     * broadcast's, and whether the subscriber is closed. It takes the broadcast's lock for a moment;
-     * its format may change.
+     * broadcast's, and whether the subscriber is closed. It takes the broadcast's lock for a
+     * moment; its format may change.
      *
      * @return a description of this subscriber's state
      */

@@ -19,7 +19,8 @@ public enum BufferOverflow {
   DROP_OLDEST,
   /**
    * The send never waits: the element being sent is dropped, and handed to the channel's {@link
-   * ChannelBuilder#onUndeliveredElement undelivered-element handler}. The send still reports success.
+   * ChannelBuilder#onUndeliveredElement undelivered-element handler}. The send still reports
+   * success.
    */
   DROP_LATEST
 }

@@ -16,8 +16,8 @@ import dev.sluice.channels.internal.BufferedChannel;
  * <ul>
  *   <li>{@link #rendezvous()}: capacity 0; a send waits until a receiver takes the element.
  *   <li>{@link #bounded(int)}: holds up to {@code capacity} elements; sends wait while it is full.
- *   <li>{@link #unbounded()}: sends never wait; memory grows with the backlog and is given back once
- *       it drains.
+ *   <li>{@link #unbounded()}: sends never wait; memory grows with the backlog and is given back
+ *       once it drains.
  * </ul>
  *
  * {@link #builder()} adds an {@link BufferOverflow overflow policy} and an undelivered-element
@@ -67,7 +67,8 @@ public interface Channel<E> extends Sender<E>, Receiver<E> {
   }
 
   /**
-   * Starts building a channel with a capacity, an overflow policy and an undelivered-element handler.
+   * Starts building a channel with a capacity, an overflow policy and an undelivered-element
+   * handler.
    *
    * @param <E> the type of elements
    * @return a new builder, set to a rendezvous channel that suspends
@@ -77,8 +78,8 @@ public interface Channel<E> extends Sender<E>, Receiver<E> {
   }
 
   /**
-   * The most elements this channel buffers: 0 for a rendezvous channel, {@link Integer#MAX_VALUE} for
-   * an unbounded one.
+   * The most elements this channel buffers: 0 for a rendezvous channel, {@link Integer#MAX_VALUE}
+   * for an unbounded one.
    *
    * @return the capacity
    */

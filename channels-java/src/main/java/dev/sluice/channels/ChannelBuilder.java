@@ -38,7 +38,8 @@ public final class ChannelBuilder<E> {
   ChannelBuilder() {}
 
   /**
-   * Sets the capacity: {@link #RENDEZVOUS} (the default), a bound of 1 or more, or {@link #UNBOUNDED}.
+   * Sets the capacity: {@link #RENDEZVOUS} (the default), a bound of 1 or more, or {@link
+   * #UNBOUNDED}.
    *
    * <p>A rendezvous channel with a dropping {@link #overflow overflow policy} cannot drop without a
    * buffer: it gets a buffer of one element, as kotlinx.coroutines does, and its {@link
@@ -72,9 +73,9 @@ public final class ChannelBuilder<E> {
    * Sets the handler of elements that entered the channel and will never be received: those dropped
    * by the overflow policy, and those discarded by {@link Receiver#cancel()}.
    *
-   * <p>The handler runs in the thread whose operation dropped the element, after the channel's state
-   * change, never while the channel is locked. It should not throw: what it throws goes to that
-   * thread's {@linkplain Thread.UncaughtExceptionHandler uncaught-exception handler}, and the
+   * <p>The handler runs in the thread whose operation dropped the element, after the channel's
+   * state change, never while the channel is locked. It should not throw: what it throws goes to
+   * that thread's {@linkplain Thread.UncaughtExceptionHandler uncaught-exception handler}, and the
    * operation still reports its own outcome (a send that dropped an element was a send that took
    * effect, and must not look failed, or a retry would duplicate it). Elements of sends that failed
    * are not passed to it: they stay with their senders.

@@ -11,9 +11,9 @@ import java.util.function.Consumer;
 
 /**
  * Adapters between Sluice channels and {@link java.util.concurrent.Flow} (Reactive Streams): a
- * {@link Flow.Publisher} that reads from a {@link Receiver}, and a {@link Flow.Subscriber} that writes
- * into a {@link Sender}. Both follow the Reactive Streams rules, and are checked against the Reactive
- * Streams TCK.
+ * {@link Flow.Publisher} that reads from a {@link Receiver}, and a {@link Flow.Subscriber} that
+ * writes into a {@link Sender}. Both follow the Reactive Streams rules, and are checked against the
+ * Reactive Streams TCK.
  *
  * <p>A channel is a queue, not a broadcast: the publisher's subscribers compete for its elements,
  * and each element goes to one of them. To hand every element to every subscriber, use a {@link
@@ -21,13 +21,13 @@ import java.util.function.Consumer;
  *
  * <h2>Never lost, never duplicated</h2>
  *
- * The publisher takes an element from the channel only for a subscriber that asked for it, and hands
- * it to that subscriber's {@code onNext} at once. If the subscription is cancelled after an element
- * was taken and before it was signalled, the element goes back to the channel, ahead of what is
- * buffered, for the next receiver (or, if the channel is by then closed and drained, to its
- * undelivered-element handler, as for any element that will never be received). The subscriber sends
- * what it receives in order, and hands what it could not send, because the channel closed, to a
- * handler of the caller's.
+ * The publisher takes an element from the channel only for a subscriber that asked for it, and
+ * hands it to that subscriber's {@code onNext} at once. If the subscription is cancelled after an
+ * element was taken and before it was signalled, the element goes back to the channel, ahead of
+ * what is buffered, for the next receiver (or, if the channel is by then closed and drained, to its
+ * undelivered-element handler, as for any element that will never be received). The subscriber
+ * sends what it receives in order, and hands what it could not send, because the channel closed, to
+ * a handler of the caller's.
  *
  * <h2>Threads</h2>
  *
@@ -92,10 +92,10 @@ public final class ChannelFlows {
    * <p>{@code subscribe} may be called any number of times; the receiver is not closed or cancelled
    * when a subscription ends.
    *
-   * <p>A subscription watches the channel only while its subscriber has demand: one whose demand
-   * is used up when the channel closes learns of the close, and signals {@code onComplete} (or
-   * {@code onError}), at its next {@code request}. A subscriber that knows how many elements will
-   * come should request one more, to be told of the end.
+   * <p>A subscription watches the channel only while its subscriber has demand: one whose demand is
+   * used up when the channel closes learns of the close, and signals {@code onComplete} (or {@code
+   * onError}), at its next {@code request}. A subscriber that knows how many elements will come
+   * should request one more, to be told of the end.
    *
    * @param receiver a channel made by {@link Channel}'s factories or {@link Channel#builder()}, or
    *     a {@link Oneshot}
@@ -110,8 +110,8 @@ public final class ChannelFlows {
   }
 
   /**
-   * A publisher as {@link #publisher(Receiver)}, whose signals all run as tasks of {@code executor}:
-   * a sender's thread never runs a subscriber, nor a requesting thread.
+   * A publisher as {@link #publisher(Receiver)}, whose signals all run as tasks of {@code
+   * executor}: a sender's thread never runs a subscriber, nor a requesting thread.
    *
    * <p>A subscription submits one task when it has work and none is under way; the task runs until
    * there is no more work, so one subscription's signals never run in two tasks at once. If {@code
@@ -133,9 +133,9 @@ public final class ChannelFlows {
 
   /**
    * A subscriber that sends every element it receives into {@code sender}, in order, requesting at
-   * most {@value #DEFAULT_BATCH} ahead, and closes the sender when its publisher completes or fails;
-   * see {@link #subscriber(Sender, int, boolean, Consumer)}. Elements it could not send because the
-   * channel closed are dropped.
+   * most {@value #DEFAULT_BATCH} ahead, and closes the sender when its publisher completes or
+   * fails; see {@link #subscriber(Sender, int, boolean, Consumer)}. Elements it could not send
+   * because the channel closed are dropped.
    *
    * @param sender where the elements go
    * @param <E> the type of elements
@@ -171,8 +171,8 @@ public final class ChannelFlows {
    * channel has when the subscriber requests ({@link Channel#capacity()} less {@link
    * Channel#size()}) if that is less, but at least 1. It requests again once at most half the limit
    * is left, and only as elements are taken: a full channel, or one whose receivers are slow, stops
-   * the publisher. A rendezvous channel gets one element at a time, handed over to a receiver before
-   * the next is requested.
+   * the publisher. A rendezvous channel gets one element at a time, handed over to a receiver
+   * before the next is requested.
    *
    * <h4>Sending</h4>
    *
@@ -184,22 +184,24 @@ public final class ChannelFlows {
    * <h4>Completion</h4>
    *
    * {@code onComplete} and {@code onError} come after the last {@code onNext}: the elements the
-   * subscriber still holds are sent first. Then, if {@code closeWhenDone}, {@code onComplete} closes
-   * the sender ({@link Sender#close()}) and {@code onError(cause)} closes it with the cause ({@link
-   * Sender#close(Throwable)}), which the channel's receivers get once they drained it: the end of a
-   * pipeline. With {@code closeWhenDone} false the sender stays open, for several publishers that
-   * feed one channel.
+   * subscriber still holds are sent first. Then, if {@code closeWhenDone}, {@code onComplete}
+   * closes the sender ({@link Sender#close()}) and {@code onError(cause)} closes it with the cause
+   * ({@link Sender#close(Throwable)}), which the channel's receivers get once they drained it: the
+   * end of a pipeline. With {@code closeWhenDone} false the sender stays open, for several
+   * publishers that feed one channel.
    *
    * <h4>A closed channel</h4>
    *
-   * If the channel is closed (by another sender, or cancelled by a receiver) before the subscriber is
-   * done, the subscriber cancels its subscription at its next element or request, and hands every
-   * element it could not send to {@code onUnsent}, in the thread that found the channel closed. The
-   * elements that come after the cancel (rule 2.8) go there too. A {@link Sender} of another
-   * implementation whose {@code trySend} or {@code sendAsync} throws is treated the same way, and
-   * what it threw goes to the thread's uncaught-exception handler: {@code onNext} never throws.
+   * If the channel is closed (by another sender, or cancelled by a receiver) before the subscriber
+   * is done, the subscriber cancels its subscription at its next element or request, and hands
+   * every element it could not send to {@code onUnsent}, in the thread that found the channel
+   * closed. The elements that come after the cancel (rule 2.8) go there too. A {@link Sender} of
+   * another implementation whose {@code trySend} or {@code sendAsync} throws is treated the same
+   * way, and what it threw goes to the thread's uncaught-exception handler: {@code onNext} never
+   * throws.
    *
-   * <p>The subscriber serves one subscription: a second {@code onSubscribe} is cancelled (rule 2.5).
+   * <p>The subscriber serves one subscription: a second {@code onSubscribe} is cancelled (rule
+   * 2.5).
    *
    * @param sender where the elements go
    * @param batch the most elements requested and not yet taken by the channel, at least 1
@@ -218,8 +220,8 @@ public final class ChannelFlows {
   }
 
   /**
-   * Passes a failure that no caller can be given (a subscriber or handler that threw) to the current
-   * thread's uncaught-exception handler, as the engine does with its own.
+   * Passes a failure that no caller can be given (a subscriber or handler that threw) to the
+   * current thread's uncaught-exception handler, as the engine does with its own.
    */
   static void reportUncaught(Throwable failure) {
     Thread t = Thread.currentThread();

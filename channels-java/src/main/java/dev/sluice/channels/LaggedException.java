@@ -29,8 +29,11 @@ public class LaggedException extends RuntimeException {
    * @throws IllegalArgumentException if {@code missed} is less than one
    */
   public LaggedException(long missed) {
-    super("subscriber lagged behind: missed " + missed + " element" + (missed == 1 ? "" : "s"), null,
-        false, false);
+    super(
+        "subscriber lagged behind: missed " + missed + " element" + (missed == 1 ? "" : "s"),
+        null,
+        false,
+        false);
     if (missed < 1) {
       throw new IllegalArgumentException("missed must be at least 1: " + missed);
     }

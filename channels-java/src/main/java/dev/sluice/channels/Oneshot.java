@@ -20,17 +20,18 @@ import org.jspecify.annotations.Nullable;
  * A channel for one value, sent once and received once: the reply slot of a request, as in the
  * actor pattern, where the requester waits on a {@code Oneshot} it sent along with its request.
  *
- * <p>The sending side has two ways to finish: {@link #send(Object)} the value (which never waits), or
- * {@link #close()} without one, when it went away. The receiving side is a {@link Receiver} with
+ * <p>The sending side has two ways to finish: {@link #send(Object)} the value (which never waits),
+ * or {@link #close()} without one, when it went away. The receiving side is a {@link Receiver} with
  * every face of one: blocking, timed and try receives, {@link #receiveAsync()}, a {@link Select}
- * clause, and, from Kotlin, a suspending receive ({@code dev.sluice.coroutines}). It tells the three
- * states apart:
+ * clause, and, from Kotlin, a suspending receive ({@code dev.sluice.coroutines}). It tells the
+ * three states apart:
  *
  * <ul>
  *   <li><b>the value came</b>: a receive returns it;
- *   <li><b>the sender went away without sending</b>: a receive throws {@link ChannelClosedException},
- *       whose cause is the one given to {@link #close(Throwable)}, if any;
- *   <li><b>still waiting</b>: {@link #tryReceive()} returns {@code null}, a timed receive times out.
+ *   <li><b>the sender went away without sending</b>: a receive throws {@link
+ *       ChannelClosedException}, whose cause is the one given to {@link #close(Throwable)}, if any;
+ *   <li><b>still waiting</b>: {@link #tryReceive()} returns {@code null}, a timed receive times
+ *       out.
  * </ul>
  *
  * Once the value was received, the oneshot is closed and drained: a second receive throws {@link
@@ -46,8 +47,8 @@ import org.jspecify.annotations.Nullable;
  * guarantees (nothing lost, nothing received twice, whatever is interrupted, timed out or
  * cancelled).
  *
- * <p>Actions in a thread before it sends the value happen-before the actions that follow its receipt
- * in another thread.
+ * <p>Actions in a thread before it sends the value happen-before the actions that follow its
+ * receipt in another thread.
  *
  * @param <E> the type of the value, never {@code null}
  */
@@ -57,8 +58,8 @@ public final class Oneshot<E> implements Receiver<E> {
   }
 
   /**
-   * The channel that holds the value. The oneshot's state is the engine's: open (waiting), closed by
-   * the send (the value is held, or was received), closed by {@code close}, or cancelled. Each
+   * The channel that holds the value. The oneshot's state is the engine's: open (waiting), closed
+   * by the send (the value is held, or was received), closed by {@code close}, or cancelled. Each
    * operation below is one step of the engine, under its lock.
    */
   private final BufferedChannel<E> engine;
@@ -78,9 +79,9 @@ public final class Oneshot<E> implements Receiver<E> {
   }
 
   /**
-   * Creates a oneshot waiting for its value, with a handler for a value that will never be received:
-   * one sent before the receiver {@linkplain #cancel() cancelled}. It runs once, in the thread whose
-   * call made the value undeliverable.
+   * Creates a oneshot waiting for its value, with a handler for a value that will never be
+   * received: one sent before the receiver {@linkplain #cancel() cancelled}. It runs once, in the
+   * thread whose call made the value undeliverable.
    *
    * @param onUndelivered the handler of a value that will never be received
    * @param <E> the type of the value
@@ -122,8 +123,8 @@ public final class Oneshot<E> implements Receiver<E> {
   }
 
   /**
-   * The sending side goes away without sending: a receiver that waits, or comes later, gets a {@link
-   * ChannelClosedException} without a cause.
+   * The sending side goes away without sending: a receiver that waits, or comes later, gets a
+   * {@link ChannelClosedException} without a cause.
    *
    * @return {@code true} if this call closed the oneshot; {@code false} if a value was sent, or it
    *     was closed or cancelled before
@@ -134,8 +135,8 @@ public final class Oneshot<E> implements Receiver<E> {
 
   /**
    * The sending side goes away without sending, saying why: a receiver that waits, or comes later,
-   * gets a {@link ChannelClosedException} whose cause is {@code cause}. An actor may answer a request
-   * it failed this way.
+   * gets a {@link ChannelClosedException} whose cause is {@code cause}. An actor may answer a
+   * request it failed this way.
    *
    * @param cause why no value will come
    * @return {@code true} if this call closed the oneshot; {@code false} if a value was sent, or it
@@ -199,9 +200,9 @@ public final class Oneshot<E> implements Receiver<E> {
 
   /**
    * A future of the value, completed exceptionally with {@link ChannelClosedException} as {@link
-   * #receive()} throws it. Cancelling the future withdraws the receive: when the cancellation reports
-   * a change, the value (if it comes) stays in the oneshot for another receive. Dependent actions run
-   * in the completing thread, often the sender's.
+   * #receive()} throws it. Cancelling the future withdraws the receive: when the cancellation
+   * reports a change, the value (if it comes) stays in the oneshot for another receive. Dependent
+   * actions run in the completing thread, often the sender's.
    *
    * @return a future of the value
    */
@@ -211,9 +212,9 @@ public final class Oneshot<E> implements Receiver<E> {
   }
 
   /**
-   * A {@link Select} clause that takes the value once it is there, then returns the result of {@code
-   * then}. If the select chooses another clause, the value stays in the oneshot. If the sending side
-   * closed without a value, choosing this clause makes the select fail with {@link
+   * A {@link Select} clause that takes the value once it is there, then returns the result of
+   * {@code then}. If the select chooses another clause, the value stays in the oneshot. If the
+   * sending side closed without a value, choosing this clause makes the select fail with {@link
    * ChannelClosedException}.
    *
    * @param then computes the select's result from the value
@@ -267,9 +268,9 @@ public final class Oneshot<E> implements Receiver<E> {
   }
 
   /**
-   * An iterator over the value: {@code hasNext} waits for it, then the iteration ends. If the sending
-   * side closed without a value, it ends at once, or throws {@link ChannelClosedException} if the
-   * close gave a cause. Waiting and interrupts are as for {@link Receiver#iterator()}.
+   * An iterator over the value: {@code hasNext} waits for it, then the iteration ends. If the
+   * sending side closed without a value, it ends at once, or throws {@link ChannelClosedException}
+   * if the close gave a cause. Waiting and interrupts are as for {@link Receiver#iterator()}.
    *
    * @return an iterator over at most one value
    */

@@ -16,26 +16,27 @@ import org.jspecify.annotations.Nullable;
  * The receiving side of a channel.
  *
  * <p>Elements are received in the order in which their sends took effect, and each element is
- * received by exactly one receiver. A receive that fails, times out, is interrupted or cancelled took
- * no element.
+ * received by exactly one receiver. A receive that fails, times out, is interrupted or cancelled
+ * took no element.
  *
  * <h2>Waiting and interruption</h2>
  *
  * {@link #receive()} and {@link #receive(Duration)} wait while the channel is empty, parking the
  * thread with {@link java.util.concurrent.locks.LockSupport} (virtual threads do not pin). A thread
- * interrupted on entry or while it waits gets {@link InterruptedException} and took no element; if an
- * element was handed to it at the same moment, the receive returns that element instead and the
+ * interrupted on entry or while it waits gets {@link InterruptedException} and took no element; if
+ * an element was handed to it at the same moment, the receive returns that element instead and the
  * thread's interrupt status is set again, so the element is never lost.
  *
  * <h2>Closed channel</h2>
  *
- * A closed channel still gives out what it buffered. Once it is closed and drained, receives fail with
- * {@link ChannelClosedException}, whose cause is the one given to {@link Sender#close(Throwable)}.
+ * A closed channel still gives out what it buffered. Once it is closed and drained, receives fail
+ * with {@link ChannelClosedException}, whose cause is the one given to {@link
+ * Sender#close(Throwable)}.
  *
  * <h2>Memory visibility</h2>
  *
- * Actions in a thread before it sends an element happen-before the actions that follow the receipt of
- * that element in another thread.
+ * Actions in a thread before it sends an element happen-before the actions that follow the receipt
+ * of that element in another thread.
  *
  * @param <E> the type of elements, never {@code null}
  */
@@ -84,8 +85,8 @@ public interface Receiver<E> extends Iterable<E> {
    * handed to this future, and the future completes with it.
    *
    * <p>Dependent actions of the future run in the thread that completes it, as with every {@link
-   * CompletableFuture}: often the sending thread. They never run while the channel's internal state is
-   * locked, so they may use the channel freely.
+   * CompletableFuture}: often the sending thread. They never run while the channel's internal state
+   * is locked, so they may use the channel freely.
    *
    * @return a future of the next element
    */
@@ -108,9 +109,9 @@ public interface Receiver<E> extends Iterable<E> {
 
   /**
    * Closes the channel and discards what it buffered: every buffered element goes to the channel's
-   * undelivered-element handler, waiting senders and receivers fail, and later sends and receives fail
-   * with a {@link ChannelClosedException} whose cause is a {@link CancellationException} (or the
-   * cause the channel was already closed with).
+   * undelivered-element handler, waiting senders and receivers fail, and later sends and receives
+   * fail with a {@link ChannelClosedException} whose cause is a {@link CancellationException} (or
+   * the cause the channel was already closed with).
    *
    * <p>Calling it again, or after {@link Sender#close()}, still discards whatever is buffered. The
    * handler runs in this thread after the channel's state changed; what it throws goes to this
@@ -146,9 +147,9 @@ public interface Receiver<E> extends Iterable<E> {
    * <p>{@link Iterator#hasNext()} waits for an element (the element is taken from the channel then,
    * and returned by the next {@link Iterator#next()}). It returns {@code false} once the channel is
    * closed and drained without a cause; if it was closed with a cause, it throws {@link
-   * ChannelClosedException} with that cause. If the thread is interrupted while {@code hasNext} waits,
-   * it throws {@link CancellationException} and the interrupt status stays set; no element was taken.
-   * {@link Iterator#remove()} is not supported.
+   * ChannelClosedException} with that cause. If the thread is interrupted while {@code hasNext}
+   * waits, it throws {@link CancellationException} and the interrupt status stays set; no element
+   * was taken. {@link Iterator#remove()} is not supported.
    *
    * @return a receiving iterator
    */
@@ -156,8 +157,8 @@ public interface Receiver<E> extends Iterable<E> {
   Iterator<E> iterator();
 
   /**
-   * A sequential, ordered stream of the elements received from this channel; it ends once the channel
-   * is closed and drained. It waits as {@link #iterator()} does, and fails as it does.
+   * A sequential, ordered stream of the elements received from this channel; it ends once the
+   * channel is closed and drained. It waits as {@link #iterator()} does, and fails as it does.
    *
    * @return a stream of received elements
    */

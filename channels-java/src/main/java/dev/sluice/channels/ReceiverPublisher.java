@@ -15,8 +15,9 @@ import org.jspecify.annotations.Nullable;
  * The {@link Flow.Publisher} over a receiver that {@link ChannelFlows#publisher} returns: each
  * subscription is a {@link ReceiverSubscription} competing with the others (and with every other
  * receiver of the channel) for the channel's elements. Package-private: the public face is {@link
- * ChannelFlows}. Of the engine it needs only {@link Engines#of} and {@link BufferedChannel#giveBack},
- * to hand back an element taken for a subscription that was cancelled before it was signalled.
+ * ChannelFlows}. Of the engine it needs only {@link Engines#of} and {@link
+ * BufferedChannel#giveBack}, to hand back an element taken for a subscription that was cancelled
+ * before it was signalled.
  *
  * @param <E> the element type
  */

@@ -242,7 +242,9 @@ final class ReceiverSubscription<E> implements Flow.Subscription, Runnable {
     }
   }
 
-  /** Takes an element if there is one now; fails or completes the subscriber if closed and drained. */
+  /**
+   * Takes an element if there is one now; fails or completes the subscriber if closed and drained.
+   */
   private @Nullable E takeOrTerminate() {
     try {
       return receiver.tryReceive();
@@ -297,8 +299,8 @@ final class ReceiverSubscription<E> implements Flow.Subscription, Runnable {
   }
 
   /**
-   * Signals the end of the channel: {@code onComplete} after a plain close, {@code onError} with the
-   * close cause otherwise.
+   * Signals the end of the channel: {@code onComplete} after a plain close, {@code onError} with
+   * the close cause otherwise.
    */
   private void terminate(Throwable failure) {
     Throwable cause = failure instanceof ChannelClosedException ? failure.getCause() : failure;

@@ -24,16 +24,17 @@ import java.util.function.Supplier;
  * <h2>Exactly one clause</h2>
  *
  * A select completes exactly one of its clauses. The others had no effect: an {@link Sender#onSend}
- * that was not chosen did not send, an {@link Receiver#onReceive} that was not chosen took no element.
- * The chosen clause's function runs after the operation, outside any lock, and its result (or
- * exception) is the select's.
+ * that was not chosen did not send, an {@link Receiver#onReceive} that was not chosen took no
+ * element. The chosen clause's function runs after the operation, outside any lock, and its result
+ * (or exception) is the select's.
  *
  * <h2>Order</h2>
  *
  * {@link #select} is biased: when several clauses are ready at once, the first in argument order is
- * chosen, as in kotlinx.coroutines. {@link #selectUnbiased} chooses among ready clauses from a random
- * starting point, so that a busy channel cannot starve the others. A clause that becomes ready while
- * the select waits is chosen first come, first served among all waiters of that channel.
+ * chosen, as in kotlinx.coroutines. {@link #selectUnbiased} chooses among ready clauses from a
+ * random starting point, so that a busy channel cannot starve the others. A clause that becomes
+ * ready while the select waits is chosen first come, first served among all waiters of that
+ * channel.
  *
  * <h2>Closed channels</h2>
  *
@@ -44,15 +45,15 @@ import java.util.function.Supplier;
  * <h2>Waiting and interruption</h2>
  *
  * The blocking forms park the thread (virtual threads do not pin). A thread interrupted on entry or
- * while waiting gets {@link InterruptedException} and no clause took effect; if a clause was chosen at
- * the same moment, the select returns its result instead and the interrupt status is set again.
+ * while waiting gets {@link InterruptedException} and no clause took effect; if a clause was chosen
+ * at the same moment, the select returns its result instead and the interrupt status is set again.
  */
 public final class Select {
   private Select() {}
 
   /**
-   * Waits until one of the clauses can complete, completes it, and returns its result. Biased to the
-   * first ready clause in argument order.
+   * Waits until one of the clauses can complete, completes it, and returns its result. Biased to
+   * the first ready clause in argument order.
    *
    * @param clauses the alternatives; at least one
    * @param <R> the result type
@@ -69,8 +70,8 @@ public final class Select {
   }
 
   /**
-   * Waits as {@link #select} does, but chooses among the clauses that are ready at once from a random
-   * starting point rather than by argument order.
+   * Waits as {@link #select} does, but chooses among the clauses that are ready at once from a
+   * random starting point rather than by argument order.
    *
    * @param clauses the alternatives; at least one
    * @param <R> the result type
@@ -91,15 +92,15 @@ public final class Select {
    * Selects without blocking the caller: the returned future completes with the chosen clause's
    * result. Biased to the first ready clause in argument order.
    *
-   * <p>The future completes exceptionally with {@link ChannelClosedException} if the chosen clause's
-   * channel is closed, and with whatever the clause's function threw. Cancelling the future ({@code
-   * cancel}, {@code orTimeout}, {@code completeExceptionally}, {@code complete}) withdraws the select:
-   * when that call reports that it changed the future, no clause took effect.
+   * <p>The future completes exceptionally with {@link ChannelClosedException} if the chosen
+   * clause's channel is closed, and with whatever the clause's function threw. Cancelling the
+   * future ({@code cancel}, {@code orTimeout}, {@code completeExceptionally}, {@code complete})
+   * withdraws the select: when that call reports that it changed the future, no clause took effect.
    *
    * <p>The chosen clause's function and the future's dependent actions run in the thread that
-   * completed the select: often the thread of the operation on the other side; for {@link #onTimeout},
-   * a thread of {@link CompletableFuture#defaultExecutor()} (the common pool). Never while a channel
-   * is locked.
+   * completed the select: often the thread of the operation on the other side; for {@link
+   * #onTimeout}, a thread of {@link CompletableFuture#defaultExecutor()} (the common pool). Never
+   * while a channel is locked.
    *
    * @param clauses the alternatives; at least one
    * @param <R> the result type
@@ -128,8 +129,8 @@ public final class Select {
 
   /**
    * A clause chosen when no other clause completed within {@code timeout}. With several timeout
-   * clauses the earliest counts. A zero or negative timeout is ready at once (after the other clauses
-   * were tried).
+   * clauses the earliest counts. A zero or negative timeout is ready at once (after the other
+   * clauses were tried).
    *
    * @param timeout how long the select waits at most
    * @param then computes the select's result on timeout

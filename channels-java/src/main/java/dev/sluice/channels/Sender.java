@@ -13,8 +13,8 @@ import java.util.function.Supplier;
  *
  * <p>Every send either takes effect exactly once or has no effect at all: an element whose send
  * returned normally (or whose future completed normally, or whose select clause was chosen) will be
- * received exactly once, or handed to the channel's undelivered-element handler. An element whose send
- * failed, timed out, was interrupted or was cancelled stays with the caller.
+ * received exactly once, or handed to the channel's undelivered-element handler. An element whose
+ * send failed, timed out, was interrupted or was cancelled stays with the caller.
  *
  * <h2>Waiting and interruption</h2>
  *
@@ -32,8 +32,8 @@ import java.util.function.Supplier;
  *
  * <h2>Memory visibility</h2>
  *
- * Actions in a thread before it sends an element happen-before the actions that follow the receipt of
- * that element in another thread.
+ * Actions in a thread before it sends an element happen-before the actions that follow the receipt
+ * of that element in another thread.
  *
  * @param <E> the type of elements, never {@code null}
  */
@@ -71,16 +71,16 @@ public interface Sender<E> {
    * Sends an element if the channel can take it now, without waiting.
    *
    * @param element the element to send
-   * @return {@code true} if the element was sent, {@code false} if the channel is full right now (or,
-   *     for a rendezvous channel, no receiver is waiting)
+   * @return {@code true} if the element was sent, {@code false} if the channel is full right now
+   *     (or, for a rendezvous channel, no receiver is waiting)
    * @throws ChannelClosedException if the channel is closed
    * @throws NullPointerException if {@code element} is null
    */
   boolean trySend(E element);
 
   /**
-   * Sends an element without blocking the caller: the returned future completes when the channel has
-   * taken the element.
+   * Sends an element without blocking the caller: the returned future completes when the channel
+   * has taken the element.
    *
    * <p>The future completes exceptionally with {@link ChannelClosedException} if the channel is or
    * becomes closed before it takes the element. Cancelling the future ({@code cancel}, {@code
@@ -89,8 +89,8 @@ public interface Sender<E> {
    * element was sent (or the send failed) and the future completes accordingly.
    *
    * <p>Dependent actions of the future run in the thread that completes it, as with every {@link
-   * CompletableFuture}: often the receiving thread. They never run while the channel's internal state
-   * is locked, so they may use the channel freely.
+   * CompletableFuture}: often the receiving thread. They never run while the channel's internal
+   * state is locked, so they may use the channel freely.
    *
    * @param element the element to send
    * @return a future that completes when the element was sent
@@ -99,11 +99,12 @@ public interface Sender<E> {
   CompletableFuture<Void> sendAsync(E element);
 
   /**
-   * A {@link Select} clause that sends {@code element} when the channel can take it, then returns the
-   * value of {@code then}.
+   * A {@link Select} clause that sends {@code element} when the channel can take it, then returns
+   * the value of {@code then}.
    *
-   * <p>If the select chooses another clause, this one had no effect: the element was not sent. If the
-   * channel is closed, choosing this clause makes the select fail with {@link ChannelClosedException}.
+   * <p>If the select chooses another clause, this one had no effect: the element was not sent. If
+   * the channel is closed, choosing this clause makes the select fail with {@link
+   * ChannelClosedException}.
    *
    * @param element the element to send
    * @param then computes the select's result once the element was sent; it runs in the thread that
@@ -115,8 +116,9 @@ public interface Sender<E> {
   <R> SelectClause<R> onSend(E element, Supplier<? extends R> then);
 
   /**
-   * Closes the channel for sending: sends fail from now on, sends that are waiting fail, and receivers
-   * take what is buffered, then fail with a {@link ChannelClosedException} without a cause.
+   * Closes the channel for sending: sends fail from now on, sends that are waiting fail, and
+   * receivers take what is buffered, then fail with a {@link ChannelClosedException} without a
+   * cause.
    *
    * @return {@code true} if this call closed the channel, {@code false} if it was already closed
    */
@@ -127,8 +129,8 @@ public interface Sender<E> {
    * ChannelClosedException} that receivers get once the buffer is drained.
    *
    * @param cause why the channel closed
-   * @return {@code true} if this call closed the channel, {@code false} if it was already closed (the
-   *     earlier cause stays)
+   * @return {@code true} if this call closed the channel, {@code false} if it was already closed
+   *     (the earlier cause stays)
    * @throws NullPointerException if {@code cause} is null
    */
   boolean close(Throwable cause);

@@ -71,10 +71,7 @@ final class SenderSubscriber<E> implements Flow.Subscriber<E> {
    * @throws IllegalArgumentException if {@code batch} is less than 1
    */
   SenderSubscriber(
-      Sender<E> sender,
-      int batch,
-      boolean closeWhenDone,
-      @Nullable Consumer<? super E> onUnsent) {
+      Sender<E> sender, int batch, boolean closeWhenDone, @Nullable Consumer<? super E> onUnsent) {
     if (batch < 1) {
       throw new IllegalArgumentException("batch must be at least 1, was " + batch);
     }

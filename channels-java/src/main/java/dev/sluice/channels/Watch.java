@@ -30,16 +30,17 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@link #close()} ends the watch: sets fail from then on with {@link ChannelClosedException};
  * readers still see the last value ({@link #get()}), a reader that has not seen it gets it from
- * {@code changed} once more, and then every {@code changed} fails with {@link ChannelClosedException}
- * instead of waiting; readers waiting when the watch closes are released so.
+ * {@code changed} once more, and then every {@code changed} fails with {@link
+ * ChannelClosedException} instead of waiting; readers waiting when the watch closes are released
+ * so.
  *
- * <p>Values are never {@code null}. Sets, updates and marks are atomic and totally ordered: a reader
- * never sees a value older than one it saw before. Actions in a thread before it sets a value
- * happen-before the actions of a reader after it read that value. No method holds a lock while it
- * waits or runs user code, except {@link #update}, whose function runs under the watch's lock, and
- * {@link #setIfChanged}, whose {@code equals} does (keep both short, and do not call the watch from
- * them). Readers woken by a set are resumed after the watch's lock is released: callbacks of their
- * futures and selects never run under it.
+ * <p>Values are never {@code null}. Sets, updates and marks are atomic and totally ordered: a
+ * reader never sees a value older than one it saw before. Actions in a thread before it sets a
+ * value happen-before the actions of a reader after it read that value. No method holds a lock
+ * while it waits or runs user code, except {@link #update}, whose function runs under the watch's
+ * lock, and {@link #setIfChanged}, whose {@code equals} does (keep both short, and do not call the
+ * watch from them). Readers woken by a set are resumed after the watch's lock is released:
+ * callbacks of their futures and selects never run under it.
  *
  * @param <E> the type of the value, never {@code null}
  */
@@ -92,9 +93,9 @@ public final class Watch<E> {
   }
 
   /**
-   * Replaces the value with {@code f} applied to it, atomically: no other set comes between the read
-   * and the write. {@code f} runs under the watch's lock, in the calling thread: it must be short and
-   * must not use this watch. If it throws, nothing changes.
+   * Replaces the value with {@code f} applied to it, atomically: no other set comes between the
+   * read and the write. {@code f} runs under the watch's lock, in the calling thread: it must be
+   * short and must not use this watch. If it throws, nothing changes.
    *
    * @param f computes the new value from the current one; it must not return {@code null}
    * @return the new value
@@ -145,8 +146,8 @@ public final class Watch<E> {
 
   /**
    * A new reader, which has seen the current value: its first {@code changed} waits for the next
-   * set. Call {@link Reader#getAndMark()} to read the current value first. Close readers that are no
-   * longer used: the watch signals every open one on each set.
+   * set. Call {@link Reader#getAndMark()} to read the current value first. Close readers that are
+   * no longer used: the watch signals every open one on each set.
    *
    * @return a new reader
    */
@@ -166,20 +167,21 @@ public final class Watch<E> {
   }
 
   /**
-   * One reader of a {@link Watch}: it reads the current value, and waits for values it has not seen.
+   * One reader of a {@link Watch}: it reads the current value, and waits for values it has not
+   * seen.
    *
    * <h2>How waiting works</h2>
    *
-   * Each reader owns a one-element channel, its <em>signal</em>. Under the watch's lock, a set puts a
-   * token there for a reader that has none pending, and a mark takes it out: so a token is there (or
-   * in the hands of a wait it woke) while the reader has something to look at, a value it has not
-   * seen or the closed watch. Every wait is a receive of the token through the channel's faces,
+   * Each reader owns a one-element channel, its <em>signal</em>. Under the watch's lock, a set puts
+   * a token there for a reader that has none pending, and a mark takes it out: so a token is there
+   * (or in the hands of a wait it woke) while the reader has something to look at, a value it has
+   * not seen or the closed watch. Every wait is a receive of the token through the channel's faces,
    * with their guarantees: a wait that is interrupted, times out, or is cancelled took no token, or
    * gives it back, and marks nothing. A wait that got the token looks again, under the lock.
    *
    * <p>A reader is meant for one thread or coroutine at a time, like an iterator. Two waits on one
-   * reader at once see each change once between them, not once each; and a coroutine cancelled in
-   * a wait should be joined before the reader is used elsewhere.
+   * reader at once see each change once between them, not once each; and a coroutine cancelled in a
+   * wait should be joined before the reader is used elsewhere.
    *
    * @param <E> the type of the value
    */
@@ -237,12 +239,12 @@ public final class Watch<E> {
     }
 
     /**
-     * Waits until the watch holds a value this reader has not seen, marks it as seen, and returns it.
-     * Several sets since the last mark are seen as one: the latest value.
+     * Waits until the watch holds a value this reader has not seen, marks it as seen, and returns
+     * it. Several sets since the last mark are seen as one: the latest value.
      *
      * @return the value, newer than every value this reader saw before
-     * @throws InterruptedException if the thread was interrupted before or while waiting; nothing was
-     *     marked
+     * @throws InterruptedException if the thread was interrupted before or while waiting; nothing
+     *     was marked
      * @throws ChannelClosedException if this reader is closed, or the watch is closed and this
      *     reader has seen its last value
      */
@@ -269,11 +271,11 @@ public final class Watch<E> {
      * throws it. The value is marked as seen before the future completes, so its dependents may
      * wait for the next change at once.
      *
-     * <p>Cancelling the future, or completing it from outside ({@code orTimeout}, {@code complete}),
-     * withdraws the wait first, and reports success only if nothing was marked: the change stays
-     * this reader's to see, at once. A cancel that reports failure came too late, and the future
-     * completes with the value it marked. Dependents run in the completing thread (often the
-     * setter's), never under the watch's lock; one that blocks holds up that set's wake-ups of
+     * <p>Cancelling the future, or completing it from outside ({@code orTimeout}, {@code
+     * complete}), withdraws the wait first, and reports success only if nothing was marked: the
+     * change stays this reader's to see, at once. A cancel that reports failure came too late, and
+     * the future completes with the value it marked. Dependents run in the completing thread (often
+     * the setter's), never under the watch's lock; one that blocks holds up that set's wake-ups of
      * other readers.
      *
      * @return a future of the changed value

@@ -44,7 +44,8 @@ class BroadcastStressTest {
       SplittableRandom seeds = new SplittableRandom(11);
       long lagged = 0;
       for (int round = 0; round < ROUNDS; round++) {
-        Broadcast<Integer> broadcast = Broadcast.create(CAPACITIES[seeds.nextInt(CAPACITIES.length)]);
+        Broadcast<Integer> broadcast =
+            Broadcast.create(CAPACITIES[seeds.nextInt(CAPACITIES.length)]);
         @SuppressWarnings("unchecked")
         Future<long[]>[] subscribers = new Future[SUBSCRIBERS];
         List<Broadcast.Subscriber<Integer>> subscribed = new ArrayList<>();
@@ -57,15 +58,17 @@ class BroadcastStressTest {
         // The sender yields every few sends (a number drawn per round), so that subscribers both
         // wait and fall behind.
         int yieldEvery = 1 + seeds.nextInt(64);
-        pool.submit(() -> {
-          for (int i = 0; i < SENT; i++) {
-            assertEquals(SUBSCRIBERS, broadcast.send(i));
-            if (i % yieldEvery == 0) {
-              Thread.yield();
-            }
-          }
-          broadcast.close();
-        }).get(60, TimeUnit.SECONDS);
+        pool.submit(
+                () -> {
+                  for (int i = 0; i < SENT; i++) {
+                    assertEquals(SUBSCRIBERS, broadcast.send(i));
+                    if (i % yieldEvery == 0) {
+                      Thread.yield();
+                    }
+                  }
+                  broadcast.close();
+                })
+            .get(60, TimeUnit.SECONDS);
         for (Future<long[]> subscriber : subscribers) {
           long[] account;
           try {
@@ -78,7 +81,8 @@ class BroadcastStressTest {
           lagged += account[1];
         }
       }
-      System.out.println("BroadcastStressTest: " + ROUNDS + " rounds, " + lagged + " elements missed by lag");
+      System.out.println(
+          "BroadcastStressTest: " + ROUNDS + " rounds, " + lagged + " elements missed by lag");
     } finally {
       pool.shutdownNow();
       assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
@@ -90,9 +94,9 @@ class BroadcastStressTest {
    * thread sends {@code a}, whose wake-up completes the future in that thread, and another sends
    * {@code a + 1} once {@code a} is sent. When the cancel wins, the element the future's look took
    * goes back; a receive made after the cancel must not get {@code a + 1} before it. It did (7
-   * rounds in 20,000): the look handed the token on before the cancel was decided, and the
-   * receive took the token and read past the element on its way back. Now the look keeps the token
-   * until the future's claim is decided.
+   * rounds in 20,000): the look handed the token on before the cancel was decided, and the receive
+   * took the token and read past the element on its way back. Now the look keeps the token until
+   * the future's claim is decided.
    */
   @Test
   void aReceiveAfterASuccessfulCancelNeverOvertakesTheElementGivenBack() throws Exception {
@@ -104,17 +108,21 @@ class BroadcastStressTest {
       int a = 2 * i;
       CompletableFuture<Broadcast.Received<Integer>> f = s.receiveAsync();
       CountDownLatch go = new CountDownLatch(1);
-      Thread first = new Thread(() -> {
-        awaitUninterruptibly(go);
-        b.send(a);
-      });
-      Thread second = new Thread(() -> {
-        awaitUninterruptibly(go);
-        while (witness.size() < 1) {
-          Thread.onSpinWait();
-        }
-        b.send(a + 1);
-      });
+      Thread first =
+          new Thread(
+              () -> {
+                awaitUninterruptibly(go);
+                b.send(a);
+              });
+      Thread second =
+          new Thread(
+              () -> {
+                awaitUninterruptibly(go);
+                while (witness.size() < 1) {
+                  Thread.onSpinWait();
+                }
+                b.send(a + 1);
+              });
       first.start();
       second.start();
       go.countDown();
@@ -147,8 +155,8 @@ class BroadcastStressTest {
    * Receives until the broadcast reports closed; returns the next element expected (how many were
    * accounted for) and how many were reported missed.
    */
-  private static long[] receiveAll(Broadcast.Subscriber<Integer> subscriber, SplittableRandom random)
-      throws Exception {
+  private static long[] receiveAll(
+      Broadcast.Subscriber<Integer> subscriber, SplittableRandom random) throws Exception {
     Channel<Integer> never = Channel.rendezvous();
     long expected = 0;
     long missed = 0;

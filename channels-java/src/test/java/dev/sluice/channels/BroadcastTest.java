@@ -49,7 +49,8 @@ class BroadcastTest {
     Broadcast.Subscriber<String> a = b.subscribe();
     b.subscribe();
     for (int i = 0; i < 1000; i++) {
-      assertEquals(2, b.send("e" + i), "a send never waits for the subscribers that do not receive");
+      assertEquals(
+          2, b.send("e" + i), "a send never waits for the subscribers that do not receive");
     }
     assertEquals(2, a.size(), "the ring holds the last two");
   }
@@ -67,7 +68,8 @@ class BroadcastTest {
   }
 
   @Test
-  void aSubscriberThatFellBehindIsToldHowManyItMissed_thenGoesOnFromTheOldestHeld() throws Exception {
+  void aSubscriberThatFellBehindIsToldHowManyItMissed_thenGoesOnFromTheOldestHeld()
+      throws Exception {
     Broadcast<Integer> b = Broadcast.create(3);
     Broadcast.Subscriber<Integer> slow = b.subscribe();
     for (int i = 0; i < 10; i++) {
@@ -176,7 +178,8 @@ class BroadcastTest {
     Broadcast.Subscriber<Integer> s = b.subscribe();
     CompletableFuture<Broadcast.Received<Integer>> timedOut = s.receiveAsync();
     timedOut.orTimeout(1, TimeUnit.MILLISECONDS);
-    ExecutionException e = assertThrows(ExecutionException.class, () -> timedOut.get(10, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> timedOut.get(10, TimeUnit.SECONDS));
     assertInstanceOf(TimeoutException.class, e.getCause());
     b.send(1);
     assertEquals(1, s.tryReceive().value(), "the timed-out future took nothing");
@@ -207,7 +210,8 @@ class BroadcastTest {
     assertThrows(ChannelClosedException.class, behind::receive);
     assertThrows(ChannelClosedException.class, behind::tryReceive);
     ExecutionException e =
-        assertThrows(ExecutionException.class, () -> behind.receiveAsync().get(10, TimeUnit.SECONDS));
+        assertThrows(
+            ExecutionException.class, () -> behind.receiveAsync().get(10, TimeUnit.SECONDS));
     assertInstanceOf(ChannelClosedException.class, e.getCause());
     assertThrows(ChannelClosedException.class, () -> b.send(3));
     assertFalse(b.close());
@@ -255,11 +259,14 @@ class BroadcastTest {
     Channel<String> other = Channel.bounded(1);
     other.send("first");
     b.send(1);
-    assertEquals("first", Select.select(other.onReceive(x -> x), s.onReceive(v -> "broadcast " + v)));
+    assertEquals(
+        "first", Select.select(other.onReceive(x -> x), s.onReceive(v -> "broadcast " + v)));
     assertEquals(1, s.size(), "the losing clause received nothing");
-    assertEquals("broadcast 1", Select.select(other.onReceive(x -> x), s.onReceive(v -> "broadcast " + v)));
+    assertEquals(
+        "broadcast 1", Select.select(other.onReceive(x -> x), s.onReceive(v -> "broadcast " + v)));
     TestThreads.Started<String> waiting =
-        TestThreads.start(() -> Select.select(other.onReceive(x -> x), s.onReceive(v -> "broadcast " + v)))
+        TestThreads.start(
+                () -> Select.select(other.onReceive(x -> x), s.onReceive(v -> "broadcast " + v)))
             .awaitParked();
     b.send(2);
     assertEquals("broadcast 2", waiting.join());
@@ -271,7 +278,8 @@ class BroadcastTest {
     Broadcast.Subscriber<Integer> s = b.subscribe();
     b.send(1);
     b.send(2);
-    assertEquals(1, assertThrows(LaggedException.class, () -> Select.select(s.onReceive(v -> v))).missed());
+    assertEquals(
+        1, assertThrows(LaggedException.class, () -> Select.select(s.onReceive(v -> v))).missed());
     assertEquals(Integer.valueOf(2), Select.<Integer>select(s.onReceive(v -> v)));
     b.close();
     assertThrows(ChannelClosedException.class, () -> Select.select(s.onReceive(v -> v)));
@@ -302,7 +310,8 @@ class BroadcastTest {
     assertNull(s.receive(Duration.ZERO));
     b.send(4);
     assertEquals(4, s.receive(Duration.ofSeconds(10)));
-    TestThreads.Started<Integer> waiting = TestThreads.start(() -> s.receive(Duration.ofDays(1))).awaitParked();
+    TestThreads.Started<Integer> waiting =
+        TestThreads.start(() -> s.receive(Duration.ofDays(1))).awaitParked();
     b.send(5);
     assertEquals(5, waiting.join());
   }

@@ -101,11 +101,13 @@ class ChannelBuilderTest {
                   throw boom;
                 })
             .build();
-    List<Throwable> uncaught = withUncaughtHandler(() -> {
-      assertTrue(c.trySend(1));
-      assertTrue(c.trySend(2), "the send took effect: it must not look failed");
-      assertTrue(c.sendAsync(3).isDone() && !c.sendAsync(4).isCompletedExceptionally());
-    });
+    List<Throwable> uncaught =
+        withUncaughtHandler(
+            () -> {
+              assertTrue(c.trySend(1));
+              assertTrue(c.trySend(2), "the send took effect: it must not look failed");
+              assertTrue(c.sendAsync(3).isDone() && !c.sendAsync(4).isCompletedExceptionally());
+            });
     assertEquals(List.of(boom, boom, boom), uncaught);
     assertEquals(4, c.tryReceive());
   }

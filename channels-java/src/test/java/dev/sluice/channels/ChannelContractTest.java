@@ -128,8 +128,20 @@ abstract class ChannelContractTest {
   void waitingSenders_areServedFirstComeFirstServed() throws Exception {
     int n = fill();
     assumeTrue(bounded());
-    var first = TestThreads.start(() -> { ch.send(100); return null; }).awaitParked();
-    var second = TestThreads.start(() -> { ch.send(200); return null; }).awaitParked();
+    var first =
+        TestThreads.start(
+                () -> {
+                  ch.send(100);
+                  return null;
+                })
+            .awaitParked();
+    var second =
+        TestThreads.start(
+                () -> {
+                  ch.send(200);
+                  return null;
+                })
+            .awaitParked();
     for (int i = 0; i < n; i++) {
       assertEquals(i, ch.receive());
     }
@@ -150,7 +162,13 @@ abstract class ChannelContractTest {
   void tryReceive_withWaitingSender_takesItsElement() throws Exception {
     int n = fill();
     assumeTrue(bounded());
-    var sender = TestThreads.start(() -> { ch.send(99); return null; }).awaitParked();
+    var sender =
+        TestThreads.start(
+                () -> {
+                  ch.send(99);
+                  return null;
+                })
+            .awaitParked();
     for (int i = 0; i < n; i++) {
       assertEquals(i, ch.tryReceive());
     }
@@ -222,7 +240,13 @@ abstract class ChannelContractTest {
   void send_interruptedWhileWaiting_throwsAndDoesNotSend() throws Exception {
     int n = fill();
     assumeTrue(bounded());
-    var sender = TestThreads.start(() -> { ch.send(-1); return null; }).awaitParked();
+    var sender =
+        TestThreads.start(
+                () -> {
+                  ch.send(-1);
+                  return null;
+                })
+            .awaitParked();
     sender.thread().interrupt();
     assertThrows(InterruptedException.class, sender::join);
     for (int i = 0; i < n; i++) {
@@ -277,7 +301,8 @@ abstract class ChannelContractTest {
     assertNull(e.getCause());
     assertThrows(ChannelClosedException.class, ch::tryReceive);
     assertThrows(ChannelClosedException.class, () -> ch.receive(SHORT));
-    ExecutionException async = assertThrows(ExecutionException.class, () -> ch.receiveAsync().get());
+    ExecutionException async =
+        assertThrows(ExecutionException.class, () -> ch.receiveAsync().get());
     assertInstanceOf(ChannelClosedException.class, async.getCause());
   }
 
@@ -301,7 +326,13 @@ abstract class ChannelContractTest {
   void close_failsWaitingSenders_whoKeepTheirElements() throws Exception {
     int n = fill();
     assumeTrue(bounded());
-    var sender = TestThreads.start(() -> { ch.send(-1); return null; }).awaitParked();
+    var sender =
+        TestThreads.start(
+                () -> {
+                  ch.send(-1);
+                  return null;
+                })
+            .awaitParked();
     CompletableFuture<Void> asyncSend = ch.sendAsync(-2);
     ch.close();
     assertThrows(ChannelClosedException.class, sender::join);
@@ -460,7 +491,8 @@ abstract class ChannelContractTest {
     int n = fill();
     assumeTrue(bounded());
     CompletableFuture<Void> f = ch.sendAsync(-1).orTimeout(10, TimeUnit.MILLISECONDS);
-    assertInstanceOf(TimeoutException.class, assertThrows(ExecutionException.class, f::get).getCause());
+    assertInstanceOf(
+        TimeoutException.class, assertThrows(ExecutionException.class, f::get).getCause());
     for (int i = 0; i < n; i++) {
       assertEquals(i, ch.tryReceive());
     }
@@ -569,7 +601,12 @@ abstract class ChannelContractTest {
   @Test
   void select_receivesFromTheReadyChannel() throws Exception {
     Channel<Integer> other = newChannel();
-    var sender = TestThreads.start(() -> { other.send(42); return null; });
+    var sender =
+        TestThreads.start(
+            () -> {
+              other.send(42);
+              return null;
+            });
     String r = Select.select(ch.onReceive(x -> "ch " + x), other.onReceive(x -> "other " + x));
     assertEquals("other 42", r);
     sender.join();
@@ -609,7 +646,12 @@ abstract class ChannelContractTest {
     assumeTrue(bounded());
     int n = fill();
     Channel<Integer> other = newChannel();
-    var sender = TestThreads.start(() -> { other.send(9); return null; });
+    var sender =
+        TestThreads.start(
+            () -> {
+              other.send(9);
+              return null;
+            });
     String r = Select.select(ch.onSend(-1, () -> "sent"), other.onReceive(x -> "got " + x));
     assertEquals("got 9", r);
     sender.join();
@@ -647,16 +689,14 @@ abstract class ChannelContractTest {
 
   @Test
   void select_waitsForAClause() throws Exception {
-    var selector =
-        TestThreads.start(() -> Select.select(ch.onReceive(x -> x * 10))).awaitParked();
+    var selector = TestThreads.start(() -> Select.select(ch.onReceive(x -> x * 10))).awaitParked();
     ch.send(3);
     assertEquals(30, selector.join());
   }
 
   @Test
   void select_onTimeout_firesWhenNothingIsReady() throws Exception {
-    String r =
-        Select.select(ch.onReceive(x -> "got"), Select.onTimeout(SHORT, () -> "timed out"));
+    String r = Select.select(ch.onReceive(x -> "got"), Select.onTimeout(SHORT, () -> "timed out"));
     assertEquals("timed out", r);
     if (buffered()) {
       assertTrue(ch.trySend(1));
@@ -668,7 +708,8 @@ abstract class ChannelContractTest {
 
   @Test
   void select_orElse_neverWaits() throws Exception {
-    assertEquals("nothing", Select.select(ch.onReceive(x -> "got"), Select.orElse(() -> "nothing")));
+    assertEquals(
+        "nothing", Select.select(ch.onReceive(x -> "got"), Select.orElse(() -> "nothing")));
   }
 
   @Test
@@ -755,7 +796,8 @@ abstract class ChannelContractTest {
   @Test
   void selectAsync_timeoutDependents_doNotHoldUpOtherTimeouts() throws Exception {
     CompletableFuture<String> second =
-        Select.selectAsync(ch.onReceive(x -> "got"), Select.onTimeout(Duration.ofMillis(40), () -> "2"));
+        Select.selectAsync(
+            ch.onReceive(x -> "got"), Select.onTimeout(Duration.ofMillis(40), () -> "2"));
     CompletableFuture<String> first =
         Select.selectAsync(ch.onReceive(x -> "got"), Select.onTimeout(SHORT, () -> "1"))
             .thenApply(v -> v + second.join()); // blocks until the later timeout fires

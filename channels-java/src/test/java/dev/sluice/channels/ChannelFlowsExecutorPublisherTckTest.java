@@ -47,17 +47,20 @@ public class ChannelFlowsExecutorPublisherTckTest extends FlowPublisherVerificat
   }
 
   @Override
-  public void optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingOneByOne() {
+  public void
+      optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingOneByOne() {
     notVerified("competing subscribers, see ChannelFlowsPublisherTckTest");
   }
 
   @Override
-  public void optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingManyUpfront() {
+  public void
+      optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingManyUpfront() {
     notVerified("competing subscribers, see ChannelFlowsPublisherTckTest");
   }
 
   @Override
-  public void optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingManyUpfrontAndCompleteAsExpected() {
+  public void
+      optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingManyUpfrontAndCompleteAsExpected() {
     notVerified("competing subscribers, see ChannelFlowsPublisherTckTest");
   }
 }

@@ -8,8 +8,8 @@ import org.testng.annotations.Test;
 
 /**
  * The Reactive Streams TCK's publisher rules, run against {@link ChannelFlows#publisher(Receiver)}
- * over a bounded channel that a lazy producer fills (so that {@code Integer.MAX_VALUE} elements cost
- * nothing until they are received).
+ * over a bounded channel that a lazy producer fills (so that {@code Integer.MAX_VALUE} elements
+ * cost nothing until they are received).
  *
  * <p>The three "multicast" tests of rule 1.11 are not verified: they check that every subscriber
  * gets the same elements, and a channel's subscribers compete for its elements instead, by design
@@ -65,17 +65,20 @@ public class ChannelFlowsPublisherTckTest extends FlowPublisherVerification<Inte
   }
 
   @Override
-  public void optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingOneByOne() {
+  public void
+      optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingOneByOne() {
     notVerified(UNICAST);
   }
 
   @Override
-  public void optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingManyUpfront() {
+  public void
+      optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingManyUpfront() {
     notVerified(UNICAST);
   }
 
   @Override
-  public void optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingManyUpfrontAndCompleteAsExpected() {
+  public void
+      optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingManyUpfrontAndCompleteAsExpected() {
     notVerified(UNICAST);
   }
 }

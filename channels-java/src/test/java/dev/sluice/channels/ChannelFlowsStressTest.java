@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Every element is counted where it ends: received from the sink, handed to the source's
  * undelivered-element handler (given back after the source was closed and drained), or handed to a
- * subscriber's {@code onUnsent}. Each must end exactly once: nothing lost to a cancellation, nothing
- * duplicated.
+ * subscriber's {@code onUnsent}. Each must end exactly once: nothing lost to a cancellation,
+ * nothing duplicated.
  *
  * <p>Rounds follow {@code sluice.stress}: a few dozen by default, many more with {@code long}.
  */

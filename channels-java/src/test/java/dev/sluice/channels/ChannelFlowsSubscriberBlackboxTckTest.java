@@ -11,7 +11,8 @@ import org.testng.annotations.Test;
  * send: the subscriber requests on its own, as the channel has room.
  */
 @Test
-public class ChannelFlowsSubscriberBlackboxTckTest extends FlowSubscriberBlackboxVerification<Integer> {
+public class ChannelFlowsSubscriberBlackboxTckTest
+    extends FlowSubscriberBlackboxVerification<Integer> {
 
   public ChannelFlowsSubscriberBlackboxTckTest() {
     super(new TestEnvironment(200, 50));

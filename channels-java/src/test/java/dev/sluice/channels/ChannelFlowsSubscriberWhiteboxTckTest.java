@@ -13,7 +13,8 @@ import org.testng.annotations.Test;
  * subscriber's own requests.
  */
 @Test
-public class ChannelFlowsSubscriberWhiteboxTckTest extends FlowSubscriberWhiteboxVerification<Integer> {
+public class ChannelFlowsSubscriberWhiteboxTckTest
+    extends FlowSubscriberWhiteboxVerification<Integer> {
 
   public ChannelFlowsSubscriberWhiteboxTckTest() {
     super(new TestEnvironment(200, 50));

@@ -83,7 +83,8 @@ class ChannelFlowsTest {
       assertEquals(List.of(), recorder.items());
 
       recorder.request(2);
-      assertEquals(List.of(0, 1), recorder.items(), "buffered elements come in the requesting thread");
+      assertEquals(
+          List.of(0, 1), recorder.items(), "buffered elements come in the requesting thread");
       assertEquals(3, channel.size());
       assertFalse(recorder.done.isDone());
     }
@@ -263,7 +264,8 @@ class ChannelFlowsTest {
       for (FlowRecorder<Integer> r : recorders) {
         assertNull(r.awaitDone());
         List<Integer> got = r.items();
-        assertEquals(got.stream().sorted().collect(Collectors.toList()), got, "FIFO per subscriber");
+        assertEquals(
+            got.stream().sorted().collect(Collectors.toList()), got, "FIFO per subscriber");
         all.addAll(got);
         assertFalse(r.brokeTheRules());
       }

@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 final class FlowRecorder<E> implements Flow.Subscriber<E> {
   final ConcurrentLinkedQueue<E> items = new ConcurrentLinkedQueue<>();
   final ConcurrentLinkedQueue<String> threads = new ConcurrentLinkedQueue<>();
+
   /** Completes on onComplete, fails with the onError cause. */
   final CompletableFuture<Void> done = new CompletableFuture<>();
 

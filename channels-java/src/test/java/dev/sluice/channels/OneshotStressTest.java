@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Many oneshots, each raced over by two senders (send or close), a receiver through a random face
  * (blocking, timed, try, future with a racing cancel, select), and sometimes a cancelling receiver.
- * Every round counts: a value whose send returned normally is received exactly once or handed to the
- * undelivered-value handler; a value whose send failed is neither; at most one send succeeds.
+ * Every round counts: a value whose send returned normally is received exactly once or handed to
+ * the undelivered-value handler; a value whose send failed is neither; at most one send succeeds.
  *
  * <p>Rounds follow {@code sluice.stress}: a few thousand by default, many more with {@code long}.
  */
@@ -88,8 +88,7 @@ class OneshotStressTest {
       fail(where + ": two sends succeeded");
     }
     int expected = sent100 ? 100 : sent200 ? 200 : NOTHING;
-    int copies =
-        (got.equals(NOTHING) ? 0 : 1) + (left.equals(NOTHING) ? 0 : 1) + undelivered.get();
+    int copies = (got.equals(NOTHING) ? 0 : 1) + (left.equals(NOTHING) ? 0 : 1) + undelivered.get();
     if (expected == NOTHING) {
       assertEquals(0, copies, where + ": a value arrived that no send reported sent");
     } else {

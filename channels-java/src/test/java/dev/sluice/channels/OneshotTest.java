@@ -59,7 +59,8 @@ class OneshotTest {
     CompletableFuture<String> future = reply.receiveAsync();
     IllegalArgumentException why = new IllegalArgumentException("bad request");
     assertTrue(reply.close(why));
-    ExecutionException e = assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS));
     assertInstanceOf(ChannelClosedException.class, e.getCause());
     assertSame(why, e.getCause().getCause());
   }
@@ -69,7 +70,8 @@ class OneshotTest {
     Oneshot<Integer> reply = Oneshot.create();
     reply.send(1);
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> reply.send(2));
-    assertFalse(e instanceof ChannelClosedException, "a second send is misuse, not a closed oneshot");
+    assertFalse(
+        e instanceof ChannelClosedException, "a second send is misuse, not a closed oneshot");
     assertEquals(1, reply.receive());
     assertThrows(IllegalStateException.class, () -> reply.send(3));
     assertFalse(reply.close(), "a value was sent");
@@ -140,7 +142,8 @@ class OneshotTest {
     Oneshot<String> reply = Oneshot.create();
     Channel<String> never = Channel.rendezvous();
     TestThreads.Started<String> waiting =
-        TestThreads.start(() -> Select.select(never.onReceive(s -> s), reply.onReceive(s -> "got " + s)))
+        TestThreads.start(
+                () -> Select.select(never.onReceive(s -> s), reply.onReceive(s -> "got " + s)))
             .awaitParked();
     reply.send("it");
     assertEquals("got it", waiting.join());

@@ -13,9 +13,9 @@ class RendezvousChannelTest extends ChannelContractTest {
   }
 
   /**
-   * A blocking receive tells the waiter it queued from an element it took by their class: an element
-   * that is itself such a waiter (the blocker a parked receive shows) must still come out as the
-   * element, whether the receive comes second or first.
+   * A blocking receive tells the waiter it queued from an element it took by their class: an
+   * element that is itself such a waiter (the blocker a parked receive shows) must still come out
+   * as the element, whether the receive comes second or first.
    */
   @Test
   void theBlockerOfAParkedReceiveIsAnElementLikeAnyOther() throws Exception {
@@ -25,7 +25,13 @@ class RendezvousChannelTest extends ChannelContractTest {
     assertNotNull(blocker);
 
     Channel<Object> ch = Channel.rendezvous();
-    var sender = TestThreads.start(() -> { ch.send(blocker); return null; }).awaitParked();
+    var sender =
+        TestThreads.start(
+                () -> {
+                  ch.send(blocker);
+                  return null;
+                })
+            .awaitParked();
     assertSame(blocker, ch.receive()); // the sender waits: received under the lock at once
     sender.join();
 

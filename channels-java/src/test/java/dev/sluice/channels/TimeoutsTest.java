@@ -82,8 +82,7 @@ class TimeoutsTest {
     return cross(BOUNDED, TimeoutsTest::huge);
   }
 
-  private static Stream<Arguments> cross(
-      int[] capacities, Supplier<Stream<Duration>> timeouts) {
+  private static Stream<Arguments> cross(int[] capacities, Supplier<Stream<Duration>> timeouts) {
     return IntStream.of(capacities)
         .boxed()
         .flatMap(c -> timeouts.get().map(t -> Arguments.of(c, t)));
@@ -123,7 +122,12 @@ class TimeoutsTest {
       assertTrue(ch.trySend(element));
       return null;
     }
-    return TestThreads.<Void>start(() -> { ch.send(element); return null; }).awaitParked();
+    return TestThreads.<Void>start(
+            () -> {
+              ch.send(element);
+              return null;
+            })
+        .awaitParked();
   }
 
   /**
@@ -182,10 +186,12 @@ class TimeoutsTest {
     TestThreads.Started<Void> sender = readyToReceive(ch, 7);
     assertThrows(
         InterruptedException.class,
-        () -> withoutHanging(() -> {
-          Thread.currentThread().interrupt();
-          return ch.receive(timeout);
-        }));
+        () ->
+            withoutHanging(
+                () -> {
+                  Thread.currentThread().interrupt();
+                  return ch.receive(timeout);
+                }));
     assertEquals(7, ch.tryReceive(), "the element is still there");
     if (sender != null) {
       sender.join();
@@ -256,10 +262,12 @@ class TimeoutsTest {
     TestThreads.Started<Integer> receiver = readyToSend(ch);
     assertThrows(
         InterruptedException.class,
-        () -> withoutHanging(() -> {
-          Thread.currentThread().interrupt();
-          return ch.send(5, timeout);
-        }));
+        () ->
+            withoutHanging(
+                () -> {
+                  Thread.currentThread().interrupt();
+                  return ch.send(5, timeout);
+                }));
     if (receiver != null) {
       ch.send(6);
       assertEquals(6, receiver.join(), "the receiver still waited: 5 was not handed over");
@@ -336,10 +344,12 @@ class TimeoutsTest {
     b.send(1);
     assertThrows(
         InterruptedException.class,
-        () -> withoutHanging(() -> {
-          Thread.currentThread().interrupt();
-          return s.receive(timeout);
-        }));
+        () ->
+            withoutHanging(
+                () -> {
+                  Thread.currentThread().interrupt();
+                  return s.receive(timeout);
+                }));
     assertEquals(1, s.size(), "the element is still there");
   }
 
@@ -403,10 +413,12 @@ class TimeoutsTest {
     w.set(1);
     assertThrows(
         InterruptedException.class,
-        () -> withoutHanging(() -> {
-          Thread.currentThread().interrupt();
-          return r.changed(timeout);
-        }));
+        () ->
+            withoutHanging(
+                () -> {
+                  Thread.currentThread().interrupt();
+                  return r.changed(timeout);
+                }));
     assertTrue(r.hasChanged(), "the change is still unseen");
   }
 
@@ -466,10 +478,12 @@ class TimeoutsTest {
     o.send("v");
     assertThrows(
         InterruptedException.class,
-        () -> withoutHanging(() -> {
-          Thread.currentThread().interrupt();
-          return o.receive(timeout);
-        }));
+        () ->
+            withoutHanging(
+                () -> {
+                  Thread.currentThread().interrupt();
+                  return o.receive(timeout);
+                }));
     assertEquals("v", o.tryReceive(), "the value is still there");
   }
 
@@ -507,9 +521,7 @@ class TimeoutsTest {
   @MethodSource("nonPositive")
   void selectOnTimeout_nonPositiveWhenNothingIsReady_choosesTheTimeout(Duration timeout) {
     Channel<Integer> ch = channel(1);
-    String r =
-        withoutHanging(
-            () -> selectReceiveOrTimeout(ch, timeout));
+    String r = withoutHanging(() -> selectReceiveOrTimeout(ch, timeout));
     assertEquals("timeout", r);
     assertTrue(ch.trySend(1), "the select left no receive behind");
     assertEquals(1, ch.tryReceive());
@@ -536,10 +548,12 @@ class TimeoutsTest {
     assertTrue(ch.trySend(1));
     assertThrows(
         InterruptedException.class,
-        () -> withoutHanging(() -> {
-          Thread.currentThread().interrupt();
-          return selectReceiveOrTimeout(ch, timeout);
-        }));
+        () ->
+            withoutHanging(
+                () -> {
+                  Thread.currentThread().interrupt();
+                  return selectReceiveOrTimeout(ch, timeout);
+                }));
     assertEquals(1, ch.tryReceive(), "the element is still there");
   }
 

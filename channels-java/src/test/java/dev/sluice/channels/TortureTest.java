@@ -20,12 +20,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Producers and consumers on every face at once, over three channels, while a chaos thread
- * interrupts them at random: blocking sends and receives on platform and virtual threads, timed ones
- * with tiny timeouts, try-loops, futures cancelled at random, blocking and asynchronous selects over
- * all three channels. Every element has a unique id, and a producer retries an element until a send
- * of it reports success; so the received ids must be exactly the ids sent, each once. A lost element
- * is missing; a duplicate, or an element received although its send reported failure (and was then
- * retried), shows twice.
+ * interrupts them at random: blocking sends and receives on platform and virtual threads, timed
+ * ones with tiny timeouts, try-loops, futures cancelled at random, blocking and asynchronous
+ * selects over all three channels. Every element has a unique id, and a producer retries an element
+ * until a send of it reports success; so the received ids must be exactly the ids sent, each once.
+ * A lost element is missing; a duplicate, or an element received although its send reported failure
+ * (and was then retried), shows twice.
  *
  * <p>The default run moves 300 000 elements per capacity; {@code -Pstress-long} moves 10 000 000.
  */
@@ -211,8 +211,8 @@ class TortureTest {
 
   /**
    * Waits a little for a future, then cancels it. Returns its value (or {@code Boolean.TRUE} for a
-   * {@code Void} future that completed), or {@code null} if the cancellation won: then the operation
-   * did not happen.
+   * {@code Void} future that completed), or {@code null} if the cancellation won: then the
+   * operation did not happen.
    */
   @SuppressWarnings("unchecked")
   private static <T> T settle(CompletableFuture<T> f, ThreadLocalRandom random) {

@@ -37,7 +37,8 @@ class VirtualThreadTest {
 
   @Test
   void thousandsOfWaitingReceiversAndSenders_areAllServed() throws Exception {
-    for (Channel<Integer> ch : List.of(Channel.<Integer>rendezvous(), Channel.<Integer>bounded(1))) {
+    for (Channel<Integer> ch :
+        List.of(Channel.<Integer>rendezvous(), Channel.<Integer>bounded(1))) {
       ExecutorService vts = virtualThreads();
       List<Future<Integer>> receivers = new ArrayList<>();
       for (int i = 0; i < THREADS; i++) {

@@ -19,11 +19,11 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
- * One setter counts a watch up from 0 to a target, then closes it; readers wait through random faces
- * (blocking, timed, try, a future cancelled at random, select beside an empty channel, select with a
- * fallback) and check what they see: every value newer than the one before (never an old one, never
- * one twice), and the last value, the target, seen before the close is reported. A lost wake-up
- * shows as a reader that never sees the target (the round times out); a change marked by a
+ * One setter counts a watch up from 0 to a target, then closes it; readers wait through random
+ * faces (blocking, timed, try, a future cancelled at random, select beside an empty channel, select
+ * with a fallback) and check what they see: every value newer than the one before (never an old
+ * one, never one twice), and the last value, the target, seen before the close is reported. A lost
+ * wake-up shows as a reader that never sees the target (the round times out); a change marked by a
  * withdrawn wait shows as a reader that misses the target.
  */
 class WatchStressTest {
@@ -51,21 +51,24 @@ class WatchStressTest {
         // The setter yields every few sets (a number drawn per round), so that readers wait and
         // are woken often, instead of seeing most sets conflated.
         int yieldEvery = 1 + seeds.nextInt(64);
-        pool.submit(() -> {
-          for (int i = 1; i <= TARGET; i++) {
-            watch.set(i);
-            if (i % yieldEvery == 0) {
-              Thread.yield();
-            }
-          }
-          watch.close();
-        }).get(60, TimeUnit.SECONDS);
+        pool.submit(
+                () -> {
+                  for (int i = 1; i <= TARGET; i++) {
+                    watch.set(i);
+                    if (i % yieldEvery == 0) {
+                      Thread.yield();
+                    }
+                  }
+                  watch.close();
+                })
+            .get(60, TimeUnit.SECONDS);
         for (Future<Integer> reader : readers) {
           int last;
           try {
             last = reader.get(20, TimeUnit.SECONDS);
           } catch (TimeoutException e) {
-            throw new AssertionError("round " + round + ": a reader waits after the close: " + subscribed, e);
+            throw new AssertionError(
+                "round " + round + ": a reader waits after the close: " + subscribed, e);
           }
           assertEquals(TARGET, last, "round " + round + ": the last value seen");
         }
@@ -139,14 +142,16 @@ class WatchStressTest {
       CompletableFuture<Integer> f = reader.changedAsync();
       int value = v;
       CountDownLatch go = new CountDownLatch(1);
-      Thread setter = new Thread(() -> {
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          throw new AssertionError(e);
-        }
-        watch.set(value);
-      });
+      Thread setter =
+          new Thread(
+              () -> {
+                try {
+                  go.await();
+                } catch (InterruptedException e) {
+                  throw new AssertionError(e);
+                }
+                watch.set(value);
+              });
       setter.start();
       go.countDown();
       while (watch.get() != value) {

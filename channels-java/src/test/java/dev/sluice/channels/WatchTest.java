@@ -78,11 +78,13 @@ class WatchTest {
     Watch<Integer> counter = Watch.create(0);
     Thread[] threads = new Thread[4];
     for (int t = 0; t < threads.length; t++) {
-      threads[t] = new Thread(() -> {
-        for (int i = 0; i < 10_000; i++) {
-          counter.update(x -> x + 1);
-        }
-      });
+      threads[t] =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 10_000; i++) {
+                  counter.update(x -> x + 1);
+                }
+              });
       threads[t].start();
     }
     for (Thread t : threads) {
@@ -90,9 +92,13 @@ class WatchTest {
     }
     assertEquals(40_000, counter.get());
     Watch.Reader<Integer> reader = counter.subscribe();
-    assertThrows(IllegalArgumentException.class, () -> counter.update(x -> {
-      throw new IllegalArgumentException("no");
-    }));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            counter.update(
+                x -> {
+                  throw new IllegalArgumentException("no");
+                }));
     assertThrows(NullPointerException.class, () -> counter.update(x -> null));
     assertEquals(40_000, counter.get());
     assertFalse(reader.hasChanged());
@@ -133,7 +139,8 @@ class WatchTest {
     assertEquals(2, next.get(10, TimeUnit.SECONDS));
     CompletableFuture<Integer> closing = reader.changedAsync();
     watch.close();
-    ExecutionException e = assertThrows(ExecutionException.class, () -> closing.get(10, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> closing.get(10, TimeUnit.SECONDS));
     assertInstanceOf(ChannelClosedException.class, e.getCause());
   }
 
@@ -143,7 +150,8 @@ class WatchTest {
     Watch.Reader<Integer> reader = watch.subscribe();
     CompletableFuture<Integer> timedOut = reader.changedAsync();
     timedOut.orTimeout(1, TimeUnit.MILLISECONDS);
-    ExecutionException e = assertThrows(ExecutionException.class, () -> timedOut.get(10, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> timedOut.get(10, TimeUnit.SECONDS));
     assertInstanceOf(TimeoutException.class, e.getCause());
     watch.set(1);
     assertEquals(1, reader.tryChanged(), "the timed-out future marked nothing");
@@ -162,11 +170,14 @@ class WatchTest {
     Channel<String> other = Channel.bounded(1);
     other.send("first");
     watch.set(1);
-    assertEquals("first", Select.select(other.onReceive(s -> s), reader.onChanged(v -> "watch " + v)));
+    assertEquals(
+        "first", Select.select(other.onReceive(s -> s), reader.onChanged(v -> "watch " + v)));
     assertTrue(reader.hasChanged(), "the losing clause marked nothing");
-    assertEquals("watch 1", Select.select(other.onReceive(s -> s), reader.onChanged(v -> "watch " + v)));
+    assertEquals(
+        "watch 1", Select.select(other.onReceive(s -> s), reader.onChanged(v -> "watch " + v)));
     TestThreads.Started<String> waiting =
-        TestThreads.start(() -> Select.select(other.onReceive(s -> s), reader.onChanged(v -> "watch " + v)))
+        TestThreads.start(
+                () -> Select.select(other.onReceive(s -> s), reader.onChanged(v -> "watch " + v)))
             .awaitParked();
     watch.set(2);
     assertEquals("watch 2", waiting.join());
@@ -199,13 +210,15 @@ class WatchTest {
   void futureDependentsSeeTheValueMarked_andMayWaitForTheNextAtOnce() throws Exception {
     Watch<Integer> watch = Watch.create(0);
     Watch.Reader<Integer> reader = watch.subscribe();
-    CompletableFuture<Boolean> stillChanged = reader.changedAsync().thenApply(v -> reader.hasChanged());
+    CompletableFuture<Boolean> stillChanged =
+        reader.changedAsync().thenApply(v -> reader.hasChanged());
     watch.set(1);
     assertFalse(stillChanged.get(10, TimeUnit.SECONDS), "marked before the future completed");
   }
 
   @Test
-  void callbacksRunOutsideTheWatchLock_soAReaderClosedFromOneDoesNotStrandAnother() throws Exception {
+  void callbacksRunOutsideTheWatchLock_soAReaderClosedFromOneDoesNotStrandAnother()
+      throws Exception {
     Watch<Integer> watch = Watch.create(0);
     Watch.Reader<Integer> first = watch.subscribe();
     Watch.Reader<Integer> second = watch.subscribe();

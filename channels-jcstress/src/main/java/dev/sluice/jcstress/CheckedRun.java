@@ -18,8 +18,8 @@ import org.openjdk.jcstress.infra.collectors.InProcessCollector;
 import org.openjdk.jcstress.infra.collectors.TestResult;
 
 /**
- * Runs jcstress as its own {@code Main} does (same options), and also fails when a selected test did
- * not run at all: the run the build relies on must not pass by running nothing.
+ * Runs jcstress as its own {@code Main} does (same options), and also fails when a selected test
+ * did not run at all: the run the build relies on must not pass by running nothing.
  *
  * <p>Without jcstress's annotation processor (javac 23+ runs none from the class path) the jar has
  * no test and no {@code META-INF/TestList}; this says so plainly.
@@ -29,10 +29,10 @@ import org.openjdk.jcstress.infra.collectors.TestResult;
  * with (a {@code -jvmArgs} flag the JVM refuses) or no test matching {@code -t}. This checks, after
  * the run, that its result file holds a result for every selected test, and exits with 1 if not.
  *
- * <p>jcstress 0.16 also has no time limit for a test's arbiter, nor for its first check of
- * each test: a lane whose element can never be found makes a poll there wait forever, and the
- * run with it. With {@code --timeout-minutes N} first (then jcstress's own options), a run still
- * going after N minutes ends the JVMs it forked and exits with 1.
+ * <p>jcstress 0.16 also has no time limit for a test's arbiter, nor for its first check of each
+ * test: a lane whose element can never be found makes a poll there wait forever, and the run with
+ * it. With {@code --timeout-minutes N} first (then jcstress's own options), a run still going after
+ * N minutes ends the JVMs it forked and exits with 1.
  */
 public final class CheckedRun {
   private CheckedRun() {}
@@ -80,7 +80,8 @@ public final class CheckedRun {
     if (!missing.isEmpty()) {
       fail("these tests did not run: " + missing);
     }
-    System.out.println("jcstress: all " + selected.size() + " selected tests ran, no forbidden outcome");
+    System.out.println(
+        "jcstress: all " + selected.size() + " selected tests ran, no forbidden outcome");
   }
 
   private static void startWatchdog(long minutes) {

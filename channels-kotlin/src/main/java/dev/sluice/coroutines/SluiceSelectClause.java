@@ -12,8 +12,9 @@ import kotlinx.coroutines.selects.SelectInstance;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A kotlinx {@code select} clause of a Sluice channel's coroutine view: {@code onReceive} and {@code
- * onReceiveCatching} (as a {@link SelectClause1}), {@code onSend} (as a {@link SelectClause2}).
+ * A kotlinx {@code select} clause of a Sluice channel's coroutine view: {@code onReceive} and
+ * {@code onReceiveCatching} (as a {@link SelectClause1}), {@code onSend} (as a {@link
+ * SelectClause2}).
  *
  * <p>This class is Java on purpose. kotlinx's clause interfaces are sealed Kotlin interfaces whose
  * implementations are internal to kotlinx: Kotlin code elsewhere may not implement them, but their

@@ -50,15 +50,15 @@ import kotlinx.coroutines.selects.SelectClause1
  *
  * **Close.** When the broadcast is closed and this subscriber received every element, or when the
  * subscriber is closed, the view is closed for receive: `receive` throws
- * [ClosedReceiveChannelException], `receiveCatching` returns a closed result, and a `for` loop ends.
- * [ReceiveChannel.cancel] closes the subscriber (unsubscribes).
+ * [ClosedReceiveChannelException], `receiveCatching` returns a closed result, and a `for` loop
+ * ends. [ReceiveChannel.cancel] closes the subscriber (unsubscribes).
  *
- * @receiver the subscriber
  * @param onLag what to do with a lag instead of throwing, or `null` to throw [LaggedException]
  * @return a kotlinx [ReceiveChannel] over this subscriber
+ * @receiver the subscriber
  */
 public fun <E : Any> Broadcast.Subscriber<E>.asReceiveChannel(
-    onLag: ((missed: Long) -> Unit)? = null,
+    onLag: ((missed: Long) -> Unit)? = null
 ): ReceiveChannel<E> = SubscriberChannel(this, onLag)
 
 /**
@@ -68,12 +68,12 @@ public fun <E : Any> Broadcast.Subscriber<E>.asReceiveChannel(
  * Subscribe before the elements you need are sent, then collect: unlike [Broadcast.asFlow], no
  * element sent between the two is missed.
  *
- * @receiver the subscriber
  * @param onLag as for [asReceiveChannel]
  * @return a flow of the elements this subscriber receives
+ * @receiver the subscriber
  */
 public fun <E : Any> Broadcast.Subscriber<E>.receiveAsFlow(
-    onLag: ((missed: Long) -> Unit)? = null,
+    onLag: ((missed: Long) -> Unit)? = null
 ): Flow<E> = flow {
     for (element in SubscriberChannel(this@receiveAsFlow, onLag)) {
         emit(element)
@@ -89,9 +89,9 @@ public fun <E : Any> Broadcast.Subscriber<E>.receiveAsFlow(
  * The subscription happens when the collection starts: elements sent before are not seen. To miss
  * none, [Broadcast.subscribe] first and collect [receiveAsFlow].
  *
- * @receiver the broadcast
  * @param onLag as for [asReceiveChannel]
  * @return a flow of the elements sent while it is collected
+ * @receiver the broadcast
  */
 public fun <E : Any> Broadcast<E>.asFlow(onLag: ((missed: Long) -> Unit)? = null): Flow<E> = flow {
     val subscriber = subscribe()
@@ -117,13 +117,16 @@ internal class SubscriberChannel<E : Any>(
     override val isEmpty: Boolean
         get() = !subscriber.isClosedForReceive && subscriber.isEmpty
 
-    // receive and hasNext first take the token without suspending, in a part that calls no suspending
+    // receive and hasNext first take the token without suspending, in a part that calls no
+    // suspending
     // function but its last: such a function needs no frame, so a receive that finds its element
     // allocates none. Only one that waits goes on to the loop that suspends, and its frame.
 
     override suspend fun receive(): E {
         while (signal.tryReceive().isSuccess) {
-            lookAndGoOn()?.let { return it }
+            lookAndGoOn()?.let {
+                return it
+            }
         }
         return receiveWaiting()
     }
@@ -131,7 +134,9 @@ internal class SubscriberChannel<E : Any>(
     private suspend fun receiveWaiting(): E {
         while (true) {
             signal.receive() // the token
-            lookAndGoOn()?.let { return it }
+            lookAndGoOn()?.let {
+                return it
+            }
         }
     }
 
@@ -194,7 +199,10 @@ internal class SubscriberChannel<E : Any>(
                 }
             }
 
-            /** Looks once with the token: `true` when done (an element in [next], or the end), `false` to wait again. */
+            /**
+             * Looks once with the token: `true` when done (an element in [next], or the end),
+             * `false` to wait again.
+             */
             private fun lookIntoNext(): Boolean {
                 val element =
                     try {
@@ -207,7 +215,11 @@ internal class SubscriberChannel<E : Any>(
             }
 
             override fun next(): E {
-                val element = next ?: throw IllegalStateException("'hasNext' should be called prior to 'next' invocation")
+                val element =
+                    next
+                        ?: throw IllegalStateException(
+                            "'hasNext' should be called prior to 'next' invocation"
+                        )
                 next = null
                 return element
             }
@@ -245,14 +257,16 @@ internal class SubscriberChannel<E : Any>(
     }
 
     /**
-     * The look of a select clause, which must produce an element once chosen: a lag given to [onLag]
-     * takes the element after the gap in the same step.
+     * The look of a select clause, which must produce an element once chosen: a lag given to
+     * [onLag] takes the element after the gap in the same step.
      */
     @Suppress("UNCHECKED_CAST")
     private fun selectLook(): E {
         val r =
             look(skipLag = onLag != null)
-                ?: throw IllegalStateException("a subscriber used by several coroutines at once had nothing for its select")
+                ?: throw IllegalStateException(
+                    "a subscriber used by several coroutines at once had nothing for its select"
+                )
         if (r is Lag) {
             val handler = onLag
             val next = r.next

@@ -4,6 +4,8 @@
  */
 package dev.sluice.coroutines
 
+import dev.sluice.channels.BufferOverflow as SluiceOverflow
+import dev.sluice.channels.Channel as SluiceChannel
 import dev.sluice.channels.Receiver
 import dev.sluice.channels.Sender
 import dev.sluice.channels.internal.BufferedChannel
@@ -12,8 +14,6 @@ import kotlinx.coroutines.channels.BufferOverflow
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.channels.ReceiveChannel
 import kotlinx.coroutines.channels.SendChannel
-import dev.sluice.channels.BufferOverflow as SluiceOverflow
-import dev.sluice.channels.Channel as SluiceChannel
 
 /**
  * This Sluice channel as a kotlinx.coroutines [Channel]: the same queue, seen from coroutines.
@@ -24,34 +24,38 @@ import dev.sluice.channels.Channel as SluiceChannel
  *
  * Where the two ecosystems differ, each face keeps its own conventions over the one shared state:
  * after `close(cause)`, a Java receive throws [dev.sluice.channels.ChannelClosedException] with the
- * cause, a coroutine receive throws the cause itself (or [kotlinx.coroutines.channels.ClosedReceiveChannelException]
- * after a plain close), as kotlinx's channels do; a receive that was waiting when the channel closed
- * may throw kotlinx's copy of the cause instead, with the coroutine's stack trace (stack-trace
- * recovery, in kotlinx's debug mode), as kotlinx's channels do too.
+ * cause, a coroutine receive throws the cause itself (or
+ * [kotlinx.coroutines.channels.ClosedReceiveChannelException] after a plain close), as kotlinx's
+ * channels do; a receive that was waiting when the channel closed may throw kotlinx's copy of the
+ * cause instead, with the coroutine's stack trace (stack-trace recovery, in kotlinx's debug mode),
+ * as kotlinx's channels do too.
  *
  * ## Suspending and cancellation
  *
- * `send` and `receive` suspend by queueing the coroutine's continuation in the channel; no thread is
- * blocked. A coroutine cancelled while it waits leaves nothing behind. Beyond kotlinx's own channels:
- * - a `receive` (or `receiveCatching`, `hasNext`, `onReceive` in a `select`) cancelled just as it was
- *   handed an element gives the element back to the channel: to another waiting receiver, or to the
- *   head of the buffer. kotlinx's channels drop it, or pass it to `onUndeliveredElement`;
+ * `send` and `receive` suspend by queueing the coroutine's continuation in the channel; no thread
+ * is blocked. A coroutine cancelled while it waits leaves nothing behind. Beyond kotlinx's own
+ * channels:
+ * - a `receive` (or `receiveCatching`, `hasNext`, `onReceive` in a `select`) cancelled just as it
+ *   was handed an element gives the element back to the channel: to another waiting receiver, or to
+ *   the head of the buffer. kotlinx's channels drop it, or pass it to `onUndeliveredElement`;
  * - a `send` whose element was taken is not undone by a cancellation that comes after: it returns
- *   normally, and the coroutine sees the cancellation at its next suspension point. So a `send` that
- *   throws [kotlinx.coroutines.CancellationException] never sent its element. kotlinx's `send` has a
- *   "prompt cancellation guarantee" instead, and may throw although the element was delivered. (A
- *   `select` whose `onSend` won keeps kotlinx's prompt cancellation: that is the select's own.)
+ *   normally, and the coroutine sees the cancellation at its next suspension point. So a `send`
+ *   that throws [kotlinx.coroutines.CancellationException] never sent its element. kotlinx's `send`
+ *   has a "prompt cancellation guarantee" instead, and may throw although the element was
+ *   delivered. (A `select` whose `onSend` won keeps kotlinx's prompt cancellation: that is the
+ *   select's own.)
  *
  * ## Closing, and undelivered elements
  *
  * Two more differences from kotlinx's channels, both from Sluice's rule that an element whose send
  * failed stays with its caller:
- * - `close` fails the sends that are suspended at that moment, with [kotlinx.coroutines.channels.ClosedSendChannelException]
- *   (or the close cause), and their elements were not sent; kotlinx lets them complete.
+ * - `close` fails the sends that are suspended at that moment, with
+ *   [kotlinx.coroutines.channels.ClosedSendChannelException] (or the close cause), and their
+ *   elements were not sent; kotlinx lets them complete.
  * - `onUndeliveredElement` gets only elements that entered the channel and will never be received
- *   (dropped by an overflow policy, discarded by `cancel`, or given back to a channel already closed
- *   and drained). kotlinx also passes it the elements of sends that failed or were cancelled; here
- *   those sends throw, and the element is still the caller's.
+ *   (dropped by an overflow policy, discarded by `cancel`, or given back to a channel already
+ *   closed and drained). kotlinx also passes it the elements of sends that failed or were
+ *   cancelled; here those sends throw, and the element is still the caller's.
  *
  * An `invokeOnClose` handler runs in the thread that closes, after the close took effect; what it
  * throws goes to that thread's uncaught-exception handler (kotlinx rethrows it from `close`).
@@ -60,29 +64,31 @@ import dev.sluice.channels.Channel as SluiceChannel
  *
  * `onReceive`, `onReceiveCatching` and `onSend` work in kotlinx's own `select { }`, beside clauses
  * of any other kind. A clause that loses has no effect: an `onSend` that lost did not send, an
- * `onReceive` that lost took nothing. The select must run under a [kotlinx.coroutines.CoroutineDispatcher]
- * (any dispatcher, `Dispatchers.Unconfined` too; a coroutine started without one, such as
- * `suspend fun main`'s, is refused with [IllegalStateException]): a channel operation that chooses
- * the select hands its resumption to that dispatcher while it still holds the channel's lock, so a
- * dispatcher's `dispatch` must not run the coroutine in place (kotlinx requires the same).
+ * `onReceive` that lost took nothing. The select must run under a
+ * [kotlinx.coroutines.CoroutineDispatcher] (any dispatcher, `Dispatchers.Unconfined` too; a
+ * coroutine started without one, such as `suspend fun main`'s, is refused with
+ * [IllegalStateException]): a channel operation that chooses the select hands its resumption to
+ * that dispatcher while it still holds the channel's lock, so a dispatcher's `dispatch` must not
+ * run the coroutine in place (kotlinx requires the same).
  *
  * Callbacks that channel operations run after a change (future dependents, `invokeOnClose` and
  * `onUndeliveredElement` handlers) must not block waiting for a coroutine on
  * `Dispatchers.Unconfined` that the same operation resumed: such a coroutine runs after them.
  *
- * @receiver the Sluice channel
  * @return a kotlinx [Channel] over the same queue
- * @throws IllegalArgumentException if the channel is not one made by `dev.sluice.channels.Channel`'s
- *   factories
+ * @receiver the Sluice channel
+ * @throws IllegalArgumentException if the channel is not one made by
+ *   `dev.sluice.channels.Channel`'s factories
  */
-public fun <E : Any> SluiceChannel<E>.asCoroutineChannel(): Channel<E> = CoroutineChannel(engineOf(this))
+public fun <E : Any> SluiceChannel<E>.asCoroutineChannel(): Channel<E> =
+    CoroutineChannel(engineOf(this))
 
 /**
  * This Sluice sender as a kotlinx [SendChannel]; see [asCoroutineChannel] for what the view shares
  * and how it behaves.
  *
- * @receiver the Sluice sender
  * @return a kotlinx [SendChannel] over the same queue
+ * @receiver the Sluice sender
  * @throws IllegalArgumentException if the sender is not a Sluice channel
  */
 public fun <E : Any> Sender<E>.asSendChannel(): SendChannel<E> = CoroutineChannel(engineOf(this))
@@ -94,28 +100,29 @@ public fun <E : Any> Sender<E>.asSendChannel(): SendChannel<E> = CoroutineChanne
  * A [dev.sluice.channels.Oneshot] is a receiver too: its view receives its value, then finds the
  * channel closed.
  *
- * @receiver the Sluice receiver
  * @return a kotlinx [ReceiveChannel] over the same queue
+ * @receiver the Sluice receiver
  * @throws IllegalArgumentException if the receiver is not a Sluice channel or oneshot
  */
-public fun <E : Any> Receiver<E>.asReceiveChannel(): ReceiveChannel<E> = CoroutineChannel(engineOf(this))
+public fun <E : Any> Receiver<E>.asReceiveChannel(): ReceiveChannel<E> =
+    CoroutineChannel(engineOf(this))
 
 /**
  * The Java face of the Sluice channel behind this coroutine view: the way back from
  * [asCoroutineChannel] and [SluiceChannel].
  *
- * @receiver a view made by this library
  * @return the Sluice channel the view is over
- * @throws IllegalArgumentException if this is not a view of a Sluice channel (a kotlinx channel, for
- *   one)
+ * @receiver a view made by this library
+ * @throws IllegalArgumentException if this is not a view of a Sluice channel (a kotlinx channel,
+ *   for one)
  */
 public fun <E : Any> Channel<E>.asSluiceChannel(): SluiceChannel<E> = viewOf<E>(this).engine
 
 /**
  * The Java face of the Sluice channel behind this send view.
  *
- * @receiver a view made by this library
  * @return the Sluice channel, as its sending side
+ * @receiver a view made by this library
  * @throws IllegalArgumentException if this is not a view of a Sluice channel
  */
 public fun <E : Any> SendChannel<E>.asSender(): Sender<E> = viewOf<E>(this).engine
@@ -123,8 +130,8 @@ public fun <E : Any> SendChannel<E>.asSender(): Sender<E> = viewOf<E>(this).engi
 /**
  * The Java face of the Sluice channel behind this receive view.
  *
- * @receiver a view made by this library
  * @return the Sluice channel, as its receiving side
+ * @receiver a view made by this library
  * @throws IllegalArgumentException if this is not a view of a Sluice channel
  */
 public fun <E : Any> ReceiveChannel<E>.asReceiver(): Receiver<E> = viewOf<E>(this).engine
@@ -134,11 +141,11 @@ public fun <E : Any> ReceiveChannel<E>.asReceiver(): Receiver<E> = viewOf<E>(thi
  * replacement for kotlinx's `Channel(...)` factory whose queue Java threads can share
  * ([asSluiceChannel]).
  *
- * Capacities mean what they mean for kotlinx's factory: [Channel.RENDEZVOUS] (0), [Channel.CONFLATED]
- * (one element, the newest kept), [Channel.UNLIMITED], [Channel.BUFFERED] (64, or the system
- * property `kotlinx.coroutines.channels.defaultBuffer`), or a positive number. A dropping
- * [onBufferOverflow] needs a buffer: with [Channel.RENDEZVOUS] or [Channel.BUFFERED] it gives a buffer
- * of one, as kotlinx does; [Channel.UNLIMITED] never overflows and ignores it.
+ * Capacities mean what they mean for kotlinx's factory: [Channel.RENDEZVOUS] (0),
+ * [Channel.CONFLATED] (one element, the newest kept), [Channel.UNLIMITED], [Channel.BUFFERED] (64,
+ * or the system property `kotlinx.coroutines.channels.defaultBuffer`), or a positive number. A
+ * dropping [onBufferOverflow] needs a buffer: with [Channel.RENDEZVOUS] or [Channel.BUFFERED] it
+ * gives a buffer of one, as kotlinx does; [Channel.UNLIMITED] never overflows and ignores it.
  *
  * @param capacity the capacity, or one of kotlinx's capacity constants
  * @param onBufferOverflow what a send does when the buffer is full
@@ -167,11 +174,14 @@ public fun <E : Any> SluiceChannel(
         when (capacity) {
             Channel.RENDEZVOUS -> BufferedChannel(if (dropping) 1 else 0, overflow, handler)
             Channel.CONFLATED -> {
-                require(!dropping) { "CONFLATED capacity cannot be used with non-default onBufferOverflow" }
+                require(!dropping) {
+                    "CONFLATED capacity cannot be used with non-default onBufferOverflow"
+                }
                 BufferedChannel(1, SluiceOverflow.DROP_OLDEST, handler)
             }
             Channel.UNLIMITED -> BufferedChannel(Int.MAX_VALUE, SluiceOverflow.SUSPEND, handler)
-            Channel.BUFFERED -> BufferedChannel(if (dropping) 1 else DEFAULT_BUFFER, overflow, handler)
+            Channel.BUFFERED ->
+                BufferedChannel(if (dropping) 1 else DEFAULT_BUFFER, overflow, handler)
             else -> {
                 require(capacity >= 0) { "Invalid channel capacity: $capacity, should be >= 0" }
                 BufferedChannel(capacity, overflow, handler)
@@ -182,8 +192,10 @@ public fun <E : Any> SluiceChannel(
 
 /** kotlinx's default buffer, read from the same system property kotlinx reads. */
 private val DEFAULT_BUFFER: Int =
-    (System.getProperty("kotlinx.coroutines.channels.defaultBuffer")?.toIntOrNull() ?: 64)
-        .coerceIn(1, Int.MAX_VALUE - 1)
+    (System.getProperty("kotlinx.coroutines.channels.defaultBuffer")?.toIntOrNull() ?: 64).coerceIn(
+        1,
+        Int.MAX_VALUE - 1,
+    )
 
 /** The engine of a Sluice channel of any kind ([dev.sluice.channels.Oneshot] among them). */
 internal fun <E : Any> engineOf(channel: Any): BufferedChannel<E> {

@@ -23,7 +23,10 @@ import kotlinx.coroutines.selects.SelectClause2
  * blocks a thread, and no future stands in between.
  */
 internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E>) : Channel<E> {
-    /** The reusable waiters of coroutines suspended in a send, one per coroutine (ReusableWaiter.kt). */
+    /**
+     * The reusable waiters of coroutines suspended in a send, one per coroutine
+     * (ReusableWaiter.kt).
+     */
     private val senders = WaiterCache(engine)
 
     /** The same for receives, `receiveCatching` and iterators. */
@@ -45,9 +48,10 @@ internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E
      * A send whose fast path failed: under the lock it hands its element to a waiting receive or
      * buffers it, else it suspends in the coroutine's waiter until it is claimed.
      */
-    private suspend fun sendWaiting(element: E): Unit = suspendCoroutineUninterceptedOrReturn { caller ->
-        senders.acquire(caller.context).suspend(caller, ReusableWaiter.SEND, element, null)
-    }
+    private suspend fun sendWaiting(element: E): Unit =
+        suspendCoroutineUninterceptedOrReturn { caller ->
+            senders.acquire(caller.context).suspend(caller, ReusableWaiter.SEND, element, null)
+        }
 
     override fun trySend(element: E): ChannelResult<Unit> =
         when (engine.trySendOutcome(element)) {
@@ -80,14 +84,18 @@ internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E
     // send, and reports a closed channel, without suspending.
 
     override suspend fun receive(): E {
-        engine.pollFast()?.let { return it }
+        engine.pollFast()?.let {
+            return it
+        }
         return suspendCoroutineUninterceptedOrReturn { caller ->
             receivers.acquire(caller.context).suspend(caller, ReusableWaiter.RECEIVE, null, null)
         }
     }
 
     override suspend fun receiveCatching(): ChannelResult<E> {
-        engine.pollFast()?.let { return ChannelResult.success(it) }
+        engine.pollFast()?.let {
+            return ChannelResult.success(it)
+        }
         return suspendCoroutineUninterceptedOrReturn { caller ->
             receivers.acquire(caller.context).suspend(caller, ReusableWaiter.CATCHING, null, null)
         }
@@ -151,12 +159,18 @@ internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E
             // cause as it is. A cancelled wait gives its element back to the channel, and leaves
             // none here.
             return suspendCoroutineUninterceptedOrReturn { caller ->
-                receivers.acquire(caller.context).suspend(caller, ReusableWaiter.HAS_NEXT, null, this)
+                receivers
+                    .acquire(caller.context)
+                    .suspend(caller, ReusableWaiter.HAS_NEXT, null, this)
             }
         }
 
         override fun next(): E {
-            val e = next ?: throw IllegalStateException("'hasNext' should be called prior to 'next' invocation")
+            val e =
+                next
+                    ?: throw IllegalStateException(
+                        "'hasNext' should be called prior to 'next' invocation"
+                    )
             next = null
             return e
         }

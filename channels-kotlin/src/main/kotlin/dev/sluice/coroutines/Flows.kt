@@ -32,12 +32,12 @@ import kotlinx.coroutines.flow.receiveAsFlow
  * A collector waits for an element by suspending in the view's `receive`. A collector cancelled
  * while it waits took nothing; one cancelled just as an element was handed to it gives the element
  * back to the channel, to another receiver or the head of the buffer (see [asCoroutineChannel]). An
- * element that reached `emit` belongs to the downstream flow from then on: operators that buffer
- * it ([kotlinx.coroutines.flow.buffer], [kotlinx.coroutines.flow.flowOn]) and are then cancelled
- * drop it, as they drop any element.
+ * element that reached `emit` belongs to the downstream flow from then on: operators that buffer it
+ * ([kotlinx.coroutines.flow.buffer], [kotlinx.coroutines.flow.flowOn]) and are then cancelled drop
+ * it, as they drop any element.
  *
- * @receiver a Sluice channel or [dev.sluice.channels.Oneshot]
  * @return a flow of the received elements
+ * @receiver a Sluice channel or [dev.sluice.channels.Oneshot]
  * @throws IllegalArgumentException if the receiver is not a Sluice channel or oneshot
  */
 public fun <E : Any> Receiver<E>.receiveAsFlow(): Flow<E> = asReceiveChannel().receiveAsFlow()
@@ -57,16 +57,16 @@ public fun <E : Any> Receiver<E>.receiveAsFlow(): Flow<E> = asReceiveChannel().r
  *
  * As for [receiveAsFlow]; then the channel is cancelled.
  *
- * @receiver a Sluice channel or [dev.sluice.channels.Oneshot]
  * @return a flow of the received elements that cancels the channel when its collection ends
+ * @receiver a Sluice channel or [dev.sluice.channels.Oneshot]
  * @throws IllegalArgumentException if the receiver is not a Sluice channel or oneshot
  */
 public fun <E : Any> Receiver<E>.consumeAsFlow(): Flow<E> = asReceiveChannel().consumeAsFlow()
 
 /**
- * Collects this flow and sends each element into [sender], in order, suspending while the channel is
- * full: through the coroutine view [asSendChannel], so no thread is blocked. Java threads, futures
- * and coroutines receive the elements from the channel as they come.
+ * Collects this flow and sends each element into [sender], in order, suspending while the channel
+ * is full: through the coroutine view [asSendChannel], so no thread is blocked. Java threads,
+ * futures and coroutines receive the elements from the channel as they come.
  *
  * When the flow completes, [closeWhenDone] (the default) closes the sender, and its receivers end
  * once they drained it: the end of a pipeline. When the flow throws, or the collecting coroutine is
@@ -89,9 +89,9 @@ public fun <E : Any> Receiver<E>.consumeAsFlow(): Flow<E> = asReceiveChannel().c
  * [kotlinx.coroutines.channels.ClosedSendChannelException] (or the close cause), that element was
  * not sent, the collection of the flow ends, and this function throws that exception.
  *
- * @receiver the flow to collect
  * @param sender a Sluice channel
  * @param closeWhenDone whether to close [sender] when the flow completes, fails or is cancelled
+ * @receiver the flow to collect
  * @throws IllegalArgumentException if [sender] is not a Sluice channel
  */
 public suspend fun <E : Any> Flow<E>.sendTo(sender: Sender<E>, closeWhenDone: Boolean = true) {

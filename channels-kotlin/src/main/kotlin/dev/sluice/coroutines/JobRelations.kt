@@ -42,11 +42,12 @@ internal class JobRelation(job: Job) : (Throwable?) -> Unit {
     @Volatile @JvmField var done: Boolean = false
 
     /**
-     * Clears [current] if it is still [w], so that the relation does not keep a finished suspension's
-     * channel reachable. Only [w]'s owner calls it, on the coroutine's own thread, between two of its
-     * suspensions; no other suspension of the Job can set [current] meanwhile, so a read and a
-     * release store do what a `cas` would. A handler that still reads [w] finds it not WAITING, or
-     * waiting for the same Job's next suspension (ReusableWaiter's notes say what then happens).
+     * Clears [current] if it is still [w], so that the relation does not keep a finished
+     * suspension's channel reachable. Only [w]'s owner calls it, on the coroutine's own thread,
+     * between two of its suspensions; no other suspension of the Job can set [current] meanwhile,
+     * so a read and a release store do what a `cas` would. A handler that still reads [w] finds it
+     * not WAITING, or waiting for the same Job's next suspension (ReusableWaiter's notes say what
+     * then happens).
      */
     fun clear(w: ReusableWaiter<*>) {
         if (current === w) CURRENT.lazySet(this, null)
@@ -61,7 +62,11 @@ internal class JobRelation(job: Job) : (Throwable?) -> Unit {
 
     private companion object {
         val CURRENT: AtomicReferenceFieldUpdater<JobRelation, ReusableWaiter<*>?> =
-            AtomicReferenceFieldUpdater.newUpdater(JobRelation::class.java, ReusableWaiter::class.java, "current")
+            AtomicReferenceFieldUpdater.newUpdater(
+                JobRelation::class.java,
+                ReusableWaiter::class.java,
+                "current",
+            )
     }
 }
 
@@ -80,7 +85,9 @@ internal object JobRelations {
         val i = stripe(job)
         val made: JobRelation
         locks[i].withLock {
-            tables[i][job]?.let { return it }
+            tables[i][job]?.let {
+                return it
+            }
             made = JobRelation(job)
             tables[i][job] = made
         }

@@ -15,16 +15,16 @@ import kotlinx.coroutines.selects.SelectClause1
  */
 
 /**
- * Suspends until this oneshot's value comes, and takes it: the coroutine face of
- * [Oneshot.receive], for the requester of the actor pattern.
+ * Suspends until this oneshot's value comes, and takes it: the coroutine face of [Oneshot.receive],
+ * for the requester of the actor pattern.
  *
  * If the coroutine is cancelled while it waits, it took nothing: a value sent later stays in the
  * oneshot for another receive. A value handed over at the very moment of the cancellation goes to
  * the oneshot's undelivered-value handler ([Oneshot.create]) instead: by then the oneshot is closed
  * and drained, and another receiver may have seen it so.
  *
- * @receiver the oneshot
  * @return the value
+ * @receiver the oneshot
  * @throws ClosedReceiveChannelException if the sending side closed without a value, or the value
  *   was received before
  * @throws Throwable the cause given to [Oneshot.close] (`close(cause)`), as kotlinx's channels

@@ -77,14 +77,15 @@ internal class ReusableWaiter<E : Any>(
      * The Job's shared relation (JobRelations.kt), from the waiter's second suspension on: a Job
      * that is a coroutine (a Continuation, as every coroutine kotlinx starts is) runs one body, so
      * at most one of its suspensions waits at a time, which is what a relation can withdraw. Any
-     * other Job (a `Job()` put in a context by hand may be shared) registers each suspension on
-     * its own, as does a first suspension: a context that suspends once (a `withTimeout` block, a
-     * reply channel) then never touches the table.
+     * other Job (a `Job()` put in a context by hand may be shared) registers each suspension on its
+     * own, as does a first suspension: a context that suspends once (a `withTimeout` block, a reply
+     * channel) then never touches the table.
      */
     private var relation: JobRelation? = null
 
     /** This waiter as the coroutine's dispatcher sees it: resuming it dispatches the coroutine. */
-    private val dispatched: Continuation<Any?> = context[ContinuationInterceptor]?.interceptContinuation(this) ?: this
+    private val dispatched: Continuation<Any?> =
+        context[ContinuationInterceptor]?.interceptContinuation(this) ?: this
 
     @Volatile @JvmField var state: Int = IDLE
 
@@ -101,7 +102,10 @@ internal class ReusableWaiter<E : Any>(
     /** This suspension's own registration with the Job, when it has no relation. */
     private var ownHandle: DisposableHandle? = null
 
-    /** How many suspensions this waiter began; the second one of a coroutine's Job makes the relation. */
+    /**
+     * How many suspensions this waiter began; the second one of a coroutine's Job makes the
+     * relation.
+     */
     private var uses = 0
 
     /** Whether this waiter's Job is over, so that its cache may drop it. */
@@ -125,14 +129,17 @@ internal class ReusableWaiter<E : Any>(
         this.sink = sink
         reuse(element)
         // Release stores, not volatile ones: the lock that queues the waiter publishes both to its
-        // claimer, and the volatile write of the relation's current (in watch) to the Job's handler.
+        // claimer, and the volatile write of the relation's current (in watch) to the Job's
+        // handler.
         // These stores and those of release() as volatile ones cost a sixth of a coroutine
         // rendezvous (CoroutineThroughput, SPSC, capacity 0: 4.37 ops/us with, 5.23 without).
         DECISION.lazySet(this, UNDECIDED)
         STATE.lazySet(this, WAITING)
-        val outcome = if (mode == SEND) engine.sendOrEnqueue(this) else engine.receiveOrEnqueue(this)
+        val outcome =
+            if (mode == SEND) engine.sendOrEnqueue(this) else engine.receiveOrEnqueue(this)
         if (outcome != Outcome.QUEUED) {
-            // Done at once, even in a cancelled coroutine (as kotlinx's channels do): not queued, so
+            // Done at once, even in a cancelled coroutine (as kotlinx's channels do): not queued,
+            // so
             // nobody else can claim or withdraw it.
             STATE.lazySet(this, IDLE)
             return completedAtOnce(outcome)
@@ -149,7 +156,8 @@ internal class ReusableWaiter<E : Any>(
         if (DECISION.compareAndSet(this, UNDECIDED, SUSPENDED)) { // cas: the winner will dispatch
             return COROUTINE_SUSPENDED
         }
-        // The claim or the cancellation came before the suspension: finish it in the caller's frame.
+        // The claim or the cancellation came before the suspension: finish it in the caller's
+        // frame.
         if (state == CLAIMED) return claimedResult()
         assert(state == CANCELLED) { "resumed while neither claimed nor withdrawn" }
         engine.removeWaiter(this) // the handler's unlink may have come before the queueing
@@ -171,7 +179,12 @@ internal class ReusableWaiter<E : Any>(
         if (rel != null) {
             rel.current = this // sv: before the look at the Job
         } else {
-            ownHandle = job.invokeOnCompletion(onCancelling = true, invokeImmediately = false, handler = this)
+            ownHandle =
+                job.invokeOnCompletion(
+                    onCancelling = true,
+                    invokeImmediately = false,
+                    handler = this,
+                )
         }
     }
 
@@ -191,7 +204,9 @@ internal class ReusableWaiter<E : Any>(
     /** What an operation of [mode] that found the channel closed returns or throws. */
     private fun closedResult(mode: Int, cancelled: Boolean): Any? =
         when (mode) {
-            SEND -> if (cancelled) throw job!!.getCancellationException() else throw sendException(engine)
+            SEND ->
+                if (cancelled) throw job!!.getCancellationException()
+                else throw sendException(engine)
             RECEIVE -> throw receiveException(engine)
             CATCHING ->
                 if (cancelled) throw job!!.getCancellationException()
@@ -217,7 +232,8 @@ internal class ReusableWaiter<E : Any>(
         val cancelled = job != null && !job.isActive
         release()
         if (closed) return closedResult(mode, cancelled)
-        if (mode == SEND) return Unit // it happened: a cancelled sender learns at its next suspension
+        if (mode == SEND)
+            return Unit // it happened: a cancelled sender learns at its next suspension
         if (cancelled) {
             engine.giveBack(e!!)
             throw job!!.getCancellationException()
@@ -251,7 +267,8 @@ internal class ReusableWaiter<E : Any>(
 
     // The engine's side.
 
-    override fun tryClaim(): Boolean = state == WAITING && STATE.compareAndSet(this, WAITING, CLAIMED) // LP
+    override fun tryClaim(): Boolean =
+        state == WAITING && STATE.compareAndSet(this, WAITING, CLAIMED) // LP
 
     override fun resume() {
         wake(Result.success(Unit))
@@ -264,7 +281,9 @@ internal class ReusableWaiter<E : Any>(
 
     /** The Job's cancellation: withdraws the waiting suspension, if it still waits. */
     fun cancelByJob() {
-        if (state == WAITING && STATE.compareAndSet(this, WAITING, CANCELLED)) { // cas: wins over a claim
+        if (
+            state == WAITING && STATE.compareAndSet(this, WAITING, CANCELLED)
+        ) { // cas: wins over a claim
             // A handler that read a stale [JobRelation.current] may withdraw the same Job's next
             // suspension before its owner queued it: then this unlink finds nothing, and the owner,
             // resumed with the failure, unlinks it again before the waiter is reused.
@@ -274,8 +293,8 @@ internal class ReusableWaiter<E : Any>(
     }
 
     /**
-     * Resumes the coroutine after a claim ([result] is Unit) or a withdrawal (a failure): returns at
-     * once if the owner has not suspended yet, which then finishes itself; else dispatches it.
+     * Resumes the coroutine after a claim ([result] is Unit) or a withdrawal (a failure): returns
+     * at once if the owner has not suspended yet, which then finishes itself; else dispatches it.
      */
     private fun wake(result: Result<Any?>) {
         if (decision == UNDECIDED && DECISION.compareAndSet(this, UNDECIDED, RESUMED)) return
@@ -311,23 +330,26 @@ internal class ReusableWaiter<E : Any>(
         const val SUSPENDED = 1
         const val RESUMED = 2
 
-        private val STATE = AtomicIntegerFieldUpdater.newUpdater(ReusableWaiter::class.java, "state")
-        private val DECISION = AtomicIntegerFieldUpdater.newUpdater(ReusableWaiter::class.java, "decision")
-        private val OWNED = AtomicIntegerFieldUpdater.newUpdater(ReusableWaiter::class.java, "owned")
+        private val STATE =
+            AtomicIntegerFieldUpdater.newUpdater(ReusableWaiter::class.java, "state")
+        private val DECISION =
+            AtomicIntegerFieldUpdater.newUpdater(ReusableWaiter::class.java, "decision")
+        private val OWNED =
+            AtomicIntegerFieldUpdater.newUpdater(ReusableWaiter::class.java, "owned")
     }
 }
 
 /**
  * The reusable waiters of one channel view and direction: a few slots, each holding the waiter of
- * one coroutine context. A suspension takes its context's waiter, or makes one and keeps it in a free
- * slot (or in the slot of a coroutine that is over); when every slot serves another live coroutine
- * it uses a waiter of its own, once.
+ * one coroutine context. A suspension takes its context's waiter, or makes one and keeps it in a
+ * free slot (or in the slot of a coroutine that is over); when every slot serves another live
+ * coroutine it uses a waiter of its own, once.
  *
  * The lookup reads only [contexts], which changes when a slot is filled, never another coroutine's
- * waiter: a waiter's fields are written on every suspension by its owner and its claimer, and reading
- * them from a third thread (two producers on two cores, say) would move their cache line on every
- * element. A matched slot's waiter is checked against the context, so a slot being refilled meanwhile
- * is only a miss.
+ * waiter: a waiter's fields are written on every suspension by its owner and its claimer, and
+ * reading them from a third thread (two producers on two cores, say) would move their cache line on
+ * every element. A matched slot's waiter is checked against the context, so a slot being refilled
+ * meanwhile is only a miss.
  */
 internal class WaiterCache<E : Any>(private val engine: BufferedChannel<E>) {
     private val contexts = AtomicReferenceArray<CoroutineContext?>(SLOTS)
@@ -340,7 +362,8 @@ internal class WaiterCache<E : Any>(private val engine: BufferedChannel<E>) {
                 val w = waiters.get(i)
                 // The same context in use at once (a Job-less context shared by several
                 // coroutines), or a slot being refilled: a waiter of its own, once.
-                return if (w != null && w.context === context && w.tryAcquire()) w else ReusableWaiter(engine, context)
+                return if (w != null && w.context === context && w.tryAcquire()) w
+                else ReusableWaiter(engine, context)
             }
         }
         return fill(context)
@@ -351,7 +374,9 @@ internal class WaiterCache<E : Any>(private val engine: BufferedChannel<E>) {
         val made = ReusableWaiter(engine, context)
         for (i in 0 until SLOTS) {
             val w = waiters.get(i)
-            if ((w == null || w.isDefunct) && waiters.compareAndSet(i, w, made)) { // cas: one filler per slot
+            if (
+                (w == null || w.isDefunct) && waiters.compareAndSet(i, w, made)
+            ) { // cas: one filler per slot
                 contexts.set(i, context)
                 return made
             }
@@ -360,7 +385,9 @@ internal class WaiterCache<E : Any>(private val engine: BufferedChannel<E>) {
     }
 
     private companion object {
-        /** Enough for the coroutines that usually share a channel's end; more use one-off waiters. */
+        /**
+         * Enough for the coroutines that usually share a channel's end; more use one-off waiters.
+         */
         const val SLOTS = 4
     }
 }

@@ -13,8 +13,8 @@ import kotlin.coroutines.Continuation
 import kotlin.coroutines.ContinuationInterceptor
 import kotlin.coroutines.startCoroutine
 import kotlinx.coroutines.CoroutineDispatcher
-import kotlinx.coroutines.DisposableHandle
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.DisposableHandle
 import kotlinx.coroutines.channels.ChannelResult
 import kotlinx.coroutines.channels.SendChannel
 import kotlinx.coroutines.selects.SelectClause1
@@ -53,7 +53,9 @@ internal class SelectWaiter<E : Any>(
     private val clauseObject: Any,
 ) : Waiter<E>(engine, element) {
 
-    /** What the select's dispatcher threw when [tryClaim] resumed the select; reported in [resume]. */
+    /**
+     * What the select's dispatcher threw when [tryClaim] resumed the select; reported in [resume].
+     */
     private var dispatchFailure: Throwable? = null
 
     override fun tryClaim(): Boolean =
@@ -61,12 +63,15 @@ internal class SelectWaiter<E : Any>(
             select.trySelect(clauseObject, if (isClosed) ClosedToken else item())
         } catch (t: Throwable) {
             // The select was decided before its dispatcher failed to take the resumption: the claim
-            // stands, and the channel's state stays consistent. The failure is reported after the unlock.
+            // stands, and the channel's state stays consistent. The failure is reported after the
+            // unlock.
             dispatchFailure = t
             true
         }
 
-    /** Nothing, unless the select's dispatcher failed: a successful [tryClaim] resumed the select. */
+    /**
+     * Nothing, unless the select's dispatcher failed: a successful [tryClaim] resumed the select.
+     */
     override fun resume() {
         val failure = dispatchFailure ?: return
         val thread = Thread.currentThread()
@@ -88,9 +93,9 @@ internal class SelectWaiter<E : Any>(
  *
  * It starts a coroutine on [Dispatchers.Unconfined] whose body is the frame's: with no event loop
  * active on the thread, kotlinx runs it at once inside a new loop, which then runs what was queued.
- * With a loop already active (the calling thread is itself running an unconfined coroutine), kotlinx
- * queues the coroutine instead; resumptions are held back by that loop already, so the body runs
- * directly, and the queued coroutine does nothing when its turn comes.
+ * With a loop already active (the calling thread is itself running an unconfined coroutine),
+ * kotlinx queues the coroutine instead; resumptions are held back by that loop already, so the body
+ * runs directly, and the queued coroutine does nothing when its turn comes.
  */
 internal object UnconfinedFrame : ClaimFrame() {
     override fun open(body: Runnable) {
@@ -122,7 +127,9 @@ internal object SelectClauses {
         SluiceSelectClause<Any?, E>(
             view.engine,
             { _, select, _ -> registerReceive(view.engine, select) },
-            { _, _, result -> if (result === ClosedToken) throw view.receiveException() else result },
+            { _, _, result ->
+                if (result === ClosedToken) throw view.receiveException() else result
+            },
             CancellationAction.giveBackConstructor(view.engine, ClosedToken),
         )
 
@@ -143,16 +150,22 @@ internal object SelectClauses {
         )
 
     /**
-     * A clause that receives from [engine] like `onReceive`, then returns [process] of the element: the
-     * clause of a kind built on an engine (a watch reader's signal). [process] runs in the select's
-     * coroutine once the clause won; if that coroutine is cancelled before, the element goes back.
+     * A clause that receives from [engine] like `onReceive`, then returns [process] of the element:
+     * the clause of a kind built on an engine (a watch reader's signal). [process] runs in the
+     * select's coroutine once the clause won; if that coroutine is cancelled before, the element
+     * goes back.
      */
     @Suppress("UNCHECKED_CAST")
-    fun <E : Any, R> onReceiveThen(engine: BufferedChannel<E>, process: (E) -> R): SelectClause1<R> =
+    fun <E : Any, R> onReceiveThen(
+        engine: BufferedChannel<E>,
+        process: (E) -> R,
+    ): SelectClause1<R> =
         SluiceSelectClause<Any?, R>(
             engine,
             { _, select, _ -> registerReceive(engine, select) },
-            { _, _, result -> if (result === ClosedToken) throw receiveException(engine) else process(result as E) },
+            { _, _, result ->
+                if (result === ClosedToken) throw receiveException(engine) else process(result as E)
+            },
             CancellationAction.giveBackConstructor(engine, ClosedToken),
         )
 
@@ -163,9 +176,10 @@ internal object SelectClauses {
         else ChannelResult.success(result as E)
 
     /**
-     * A select resumed by a claim runs in the claiming thread, inside the channel's lock, unless its
-     * continuation goes through a [CoroutineDispatcher] (which queues it, or, if it does not dispatch,
-     * lets the [UnconfinedFrame] hold it back). So a select without one is refused up front.
+     * A select resumed by a claim runs in the claiming thread, inside the channel's lock, unless
+     * its continuation goes through a [CoroutineDispatcher] (which queues it, or, if it does not
+     * dispatch, lets the [UnconfinedFrame] hold it back). So a select without one is refused up
+     * front.
      */
     private fun checkDispatcher(select: SelectInstance<*>) {
         check(select.context[ContinuationInterceptor] is CoroutineDispatcher) {
@@ -186,7 +200,11 @@ internal object SelectClauses {
     }
 
     @Suppress("UNCHECKED_CAST")
-    private fun <E : Any> registerSend(engine: BufferedChannel<E>, select: SelectInstance<*>, param: Any?) {
+    private fun <E : Any> registerSend(
+        engine: BufferedChannel<E>,
+        select: SelectInstance<*>,
+        param: Any?,
+    ) {
         val element = param as E? ?: throw NullPointerException("element")
         checkDispatcher(select)
         val w = SelectWaiter(engine, element, select, engine)

@@ -25,8 +25,8 @@ import kotlinx.coroutines.selects.SelectClause1
 /**
  * The watch's current value, as [Watch.get]; setting it is [Watch.set]. The `MutableStateFlow`-like
  * spelling of the two. Neither suspends nor waits; setting a closed watch throws
- * [dev.sluice.channels.ChannelClosedException], as [Watch.set] does (unlike a `MutableStateFlow`,
- * a watch can be closed).
+ * [dev.sluice.channels.ChannelClosedException], as [Watch.set] does (unlike a `MutableStateFlow`, a
+ * watch can be closed).
  */
 public var <E : Any> Watch<E>.value: E
     get() = get()
@@ -37,8 +37,8 @@ public var <E : Any> Watch<E>.value: E
  * it: the coroutine face of [Watch.Reader.changed]. Several sets since the last mark are seen as
  * one, the latest. A coroutine cancelled while it waits marked nothing.
  *
- * @receiver the reader
  * @return the value, newer than every value this reader saw before
+ * @receiver the reader
  * @throws ClosedReceiveChannelException if the watch (or the reader) is closed and this reader has
  *   seen the last value
  */
@@ -60,7 +60,10 @@ public suspend fun <E : Any> Watch.Reader<E>.awaitChanged(): E {
  * @receiver the reader
  */
 public val <E : Any> Watch.Reader<E>.onAwaitChanged: SelectClause1<E>
-    get() = SelectClauses.onReceiveThen(Engines.coreOf(this).signal()) { closedAsKotlinx { tryChanged() } ?: get() }
+    get() =
+        SelectClauses.onReceiveThen(Engines.coreOf(this).signal()) {
+            closedAsKotlinx { tryChanged() } ?: get()
+        }
 
 /**
  * The watch as a cold [Flow], as a `StateFlow` is collected: each collector subscribes a reader,
@@ -68,8 +71,8 @@ public val <E : Any> Watch.Reader<E>.onAwaitChanged: SelectClause1<E>
  * (several changes between two emissions are seen as one, the latest), and completes when the watch
  * closes. A slow collector never holds up the watch's setters.
  *
- * @receiver the watch
  * @return a flow of the watch's distinct values
+ * @receiver the watch
  */
 public fun <E : Any> Watch<E>.asFlow(): Flow<E> = flow {
     val reader = subscribe()

@@ -22,13 +22,20 @@ import kotlinx.coroutines.yield
 /** The coroutine face of [Broadcast]: [asReceiveChannel], [receiveAsFlow] and [asFlow]. */
 class BroadcastSpec :
     FunSpec({
-        test("a subscriber's view receives every element sent after it subscribed, from a Java thread") {
+        test(
+            "a subscriber's view receives every element sent after it subscribed, from a Java thread"
+        ) {
             val broadcast = Broadcast.create<Int>(8)
             val first = broadcast.subscribe().asReceiveChannel()
             val second = broadcast.subscribe().asReceiveChannel()
             coroutineScope {
                 val waiting = async(start = CoroutineStart.UNDISPATCHED) { first.receive() }
-                Thread { broadcast.send(1); broadcast.send(2) }.apply { start() }.join()
+                Thread {
+                    broadcast.send(1)
+                    broadcast.send(2)
+                }
+                    .apply { start() }
+                    .join()
                 waiting.await() shouldBe 1
             }
             first.receive() shouldBe 2
@@ -38,7 +45,9 @@ class BroadcastSpec :
             second.isEmpty shouldBe true
         }
 
-        test("a lag is thrown as LaggedException once, then the view goes on from the oldest held") {
+        test(
+            "a lag is thrown as LaggedException once, then the view goes on from the oldest held"
+        ) {
             val broadcast = Broadcast.create<Int>(2)
             val view = broadcast.subscribe().asReceiveChannel()
             repeat(5) { broadcast.send(it) }
@@ -63,7 +72,9 @@ class BroadcastSpec :
             view.isClosedForReceive shouldBe true
         }
 
-        test("a coroutine cancelled while it waits, even just as the element came, received nothing") {
+        test(
+            "a coroutine cancelled while it waits, even just as the element came, received nothing"
+        ) {
             runTest {
                 val broadcast = Broadcast.create<Int>(4)
                 val subscriber = broadcast.subscribe()
@@ -79,7 +90,9 @@ class BroadcastSpec :
             }
         }
 
-        test("closing the broadcast lets the view drain, then it is closed as kotlinx's channels are") {
+        test(
+            "closing the broadcast lets the view drain, then it is closed as kotlinx's channels are"
+        ) {
             val broadcast = Broadcast.create<Int>(4)
             val view = broadcast.subscribe().asReceiveChannel()
             broadcast.send(1)
@@ -104,16 +117,24 @@ class BroadcastSpec :
             shouldThrow<ClosedReceiveChannelException> { view.receive() }
         }
 
-        test("onReceive in a select: a losing clause received nothing; a lag throws or is skipped") {
+        test(
+            "onReceive in a select: a losing clause received nothing; a lag throws or is skipped"
+        ) {
             val broadcast = Broadcast.create<Int>(1)
             val subscriber = broadcast.subscribe()
             val view = subscriber.asReceiveChannel()
             val other = JavaChannel.bounded<String>(1).asCoroutineChannel()
             other.send("first")
             broadcast.send(1)
-            select { other.onReceive { it }; view.onReceive { "broadcast $it" } } shouldBe "first"
+            select {
+                other.onReceive { it }
+                view.onReceive { "broadcast $it" }
+            } shouldBe "first"
             subscriber.size() shouldBe 1
-            select { other.onReceive { it }; view.onReceive { "broadcast $it" } } shouldBe "broadcast 1"
+            select {
+                other.onReceive { it }
+                view.onReceive { "broadcast $it" }
+            } shouldBe "broadcast 1"
             broadcast.send(2)
             broadcast.send(3)
             shouldThrow<LaggedException> { select { view.onReceive { it } } }.missed() shouldBe 1
@@ -131,7 +152,8 @@ class BroadcastSpec :
         test("asFlow subscribes per collection, and completes when the broadcast closes") {
             val broadcast = Broadcast.create<String>(16)
             coroutineScope {
-                val collected = async(start = CoroutineStart.UNDISPATCHED) { broadcast.asFlow().toList() }
+                val collected =
+                    async(start = CoroutineStart.UNDISPATCHED) { broadcast.asFlow().toList() }
                 while (broadcast.subscriberCount() == 0) yield()
                 broadcast.send("a")
                 broadcast.send("b")
@@ -141,7 +163,9 @@ class BroadcastSpec :
             broadcast.subscriberCount() shouldBe 0
         }
 
-        test("receiveAsFlow goes on where the last collection stopped, and misses nothing sent before") {
+        test(
+            "receiveAsFlow goes on where the last collection stopped, and misses nothing sent before"
+        ) {
             val broadcast = Broadcast.create<Int>(16)
             val subscriber = broadcast.subscribe()
             repeat(5) { broadcast.send(it) }

@@ -47,11 +47,10 @@ class BroadcastStressSpec :
                 val subscribers = dispatchers.map { broadcast.subscribe() }
                 val yieldEvery = 1 + seeds.nextInt(64)
                 coroutineScope {
-                    val accounts =
-                        subscribers.mapIndexed { i, subscriber ->
-                            val random = seeds.split()
-                            async(dispatchers[i]) { receiveAll(subscriber, random, skipLags = i == 1) }
-                        }
+                    val accounts = subscribers.mapIndexed { i, subscriber ->
+                        val random = seeds.split()
+                        async(dispatchers[i]) { receiveAll(subscriber, random, skipLags = i == 1) }
+                    }
                     val sender = Thread {
                         for (e in 0 until sent) {
                             broadcast.send(e)
@@ -80,7 +79,9 @@ private suspend fun receiveAll(
     skipLags: Boolean,
 ): Long {
     var expected = 0L
-    val view = if (skipLags) subscriber.asReceiveChannel { expected += it } else subscriber.asReceiveChannel()
+    val view =
+        if (skipLags) subscriber.asReceiveChannel { expected += it }
+        else subscriber.asReceiveChannel()
     val never = Channel<Int>()
     while (true) {
         var element: Int? = null
@@ -107,13 +108,14 @@ private suspend fun receiveAll(
                     // Booked inside the block: withTimeoutOrNull returns null, dropping the block's
                     // value, when its timeout fires after the block's last suspension.
                     withTimeoutOrNull(random.nextLong(1, 3)) { element = view.receive() }
-                5 -> element = select { never.onReceive { it }; view.onReceive { it } }
-                else ->
-                    element =
-                        select {
-                            view.onReceive { it }
-                            onTimeout(random.nextLong(0, 2)) { null }
-                        }
+                5 -> element = select {
+                        never.onReceive { it }
+                        view.onReceive { it }
+                    }
+                else -> element = select {
+                        view.onReceive { it }
+                        onTimeout(random.nextLong(0, 2)) { null }
+                    }
             }
         } catch (e: LaggedException) {
             check(!skipLags) { "a view with onLag threw $e" }

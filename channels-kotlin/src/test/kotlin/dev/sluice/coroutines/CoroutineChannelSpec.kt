@@ -1,5 +1,6 @@
 package dev.sluice.coroutines
 
+import dev.sluice.channels.Channel as JavaChannel
 import dev.sluice.channels.ChannelClosedException
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.assertions.withClue
@@ -19,23 +20,27 @@ import kotlinx.coroutines.channels.ClosedSendChannelException
 import kotlinx.coroutines.channels.consumeEach
 import kotlinx.coroutines.channels.toList
 import kotlinx.coroutines.coroutineScope
-import kotlinx.coroutines.job
 import kotlinx.coroutines.flow.receiveAsFlow
 import kotlinx.coroutines.flow.toList
+import kotlinx.coroutines.job
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.test.runTest
 import kotlinx.coroutines.withTimeout
 import kotlinx.coroutines.yield
-import dev.sluice.channels.Channel as JavaChannel
 
 /** The capacities every contract test runs at: rendezvous, 1, 16 and unbounded. */
 internal val CAPACITIES = listOf(0, 1, 16, Channel.UNLIMITED)
 
-internal fun capacityName(capacity: Int) = if (capacity == Channel.UNLIMITED) "unbounded" else "capacity $capacity"
+internal fun capacityName(capacity: Int) =
+    if (capacity == Channel.UNLIMITED) "unbounded" else "capacity $capacity"
 
 /** Whether [thrown] is [cause], or the copy of it that kotlinx's stack-trace recovery makes. */
 internal fun isCauseOrCopy(thrown: Throwable?, cause: Throwable): Boolean =
-    thrown === cause || (thrown != null && thrown.javaClass == cause.javaClass && thrown.message == cause.message && thrown.cause === cause)
+    thrown === cause ||
+        (thrown != null &&
+            thrown.javaClass == cause.javaClass &&
+            thrown.message == cause.message &&
+            thrown.cause === cause)
 
 /** Every member of kotlinx's SendChannel and ReceiveChannel, with kotlinx's documented meaning. */
 class CoroutineChannelSpec :
@@ -67,7 +72,9 @@ class CoroutineChannelSpec :
                     (r.exceptionOrNull() is ClosedSendChannelException) shouldBe true
                 }
 
-                test("tryReceive: failure when empty, the element when there, closed when drained") {
+                test(
+                    "tryReceive: failure when empty, the element when there, closed when drained"
+                ) {
                     val ch = SluiceChannel<Int>(if (capacity == 0) 1 else capacity)
                     ch.tryReceive().isFailure shouldBe true
                     ch.tryReceive().isClosed shouldBe false
@@ -77,7 +84,9 @@ class CoroutineChannelSpec :
                     ch.tryReceive().isClosed shouldBe true
                 }
 
-                test("close: sends fail with ClosedSendChannelException, receives drain then fail") {
+                test(
+                    "close: sends fail with ClosedSendChannelException, receives drain then fail"
+                ) {
                     val ch = SluiceChannel<Int>(capacity)
                     if (capacity > 0) ch.send(1)
                     ch.close() shouldBe true
@@ -106,7 +115,8 @@ class CoroutineChannelSpec :
                 test("close releases a waiting receive, and a waiting send keeps its element") {
                     val ch = SluiceChannel<Int>(capacity)
                     coroutineScope {
-                        val receiving = async(start = CoroutineStart.UNDISPATCHED) { ch.receiveCatching() }
+                        val receiving =
+                            async(start = CoroutineStart.UNDISPATCHED) { ch.receiveCatching() }
                         ch.close()
                         receiving.await().isClosed shouldBe true
                     }
@@ -114,23 +124,32 @@ class CoroutineChannelSpec :
                         val full = SluiceChannel<Int>(capacity)
                         repeat(capacity) { full.send(it) }
                         coroutineScope {
-                            val sending = async(start = CoroutineStart.UNDISPATCHED) { runCatching { full.send(99) } }
+                            val sending =
+                                async(start = CoroutineStart.UNDISPATCHED) {
+                                    runCatching { full.send(99) }
+                                }
                             full.close()
-                            (sending.await().exceptionOrNull() is ClosedSendChannelException) shouldBe true
+                            (sending.await().exceptionOrNull()
+                                is ClosedSendChannelException) shouldBe true
                         }
                         full.toList() shouldContainExactly (0 until capacity).toList()
                     }
                 }
 
-                test("cancel: buffered elements go to onUndeliveredElement, receives throw CancellationException") {
+                test(
+                    "cancel: buffered elements go to onUndeliveredElement, receives throw CancellationException"
+                ) {
                     val undelivered = mutableListOf<Int>()
-                    val ch = SluiceChannel<Int>(capacity, onUndeliveredElement = { undelivered += it })
+                    val ch =
+                        SluiceChannel<Int>(capacity, onUndeliveredElement = { undelivered += it })
                     if (capacity > 0) {
                         ch.send(1)
                         if (capacity > 1) ch.send(2)
                     }
                     ch.cancel()
-                    undelivered shouldContainExactly (if (capacity == 0) emptyList() else if (capacity == 1) listOf(1) else listOf(1, 2))
+                    undelivered shouldContainExactly
+                        (if (capacity == 0) emptyList()
+                        else if (capacity == 1) listOf(1) else listOf(1, 2))
                     ch.isClosedForReceive shouldBe true
                     shouldThrow<CancellationException> { ch.receive() }
                     shouldThrow<CancellationException> { ch.send(3) }
@@ -156,7 +175,9 @@ class CoroutineChannelSpec :
                     ran shouldBe 1
                 }
 
-                test("isEmpty: true while a receive would wait, false with an element or when closed") {
+                test(
+                    "isEmpty: true while a receive would wait, false with an element or when closed"
+                ) {
                     val ch = SluiceChannel<Int>(capacity)
                     ch.isEmpty shouldBe true
                     coroutineScope {
@@ -170,7 +191,9 @@ class CoroutineChannelSpec :
                     ch.isEmpty shouldBe false
                 }
 
-                test("for loops, consumeEach and receiveAsFlow end on close and see every element") {
+                test(
+                    "for loops, consumeEach and receiveAsFlow end on close and see every element"
+                ) {
                     for (way in listOf("for", "consumeEach", "flow")) {
                         val ch = SluiceChannel<Int>(capacity)
                         coroutineScope {
@@ -195,11 +218,15 @@ class CoroutineChannelSpec :
                     shouldThrow<IllegalStateException> { it.next() }
                     val why = IllegalArgumentException("why")
                     ch.close(why)
-                    shouldThrow<IllegalArgumentException> { it.hasNext() } shouldBeSameInstanceAs why
+                    shouldThrow<IllegalArgumentException> { it.hasNext() } shouldBeSameInstanceAs
+                        why
                 }
 
                 test("the Java face and the coroutine view share one queue") {
-                    val java = if (capacity == Channel.UNLIMITED) JavaChannel.unbounded<Int>() else if (capacity == 0) JavaChannel.rendezvous() else JavaChannel.bounded(capacity)
+                    val java =
+                        if (capacity == Channel.UNLIMITED) JavaChannel.unbounded<Int>()
+                        else if (capacity == 0) JavaChannel.rendezvous()
+                        else JavaChannel.bounded(capacity)
                     val view = java.asCoroutineChannel()
                     view.asSluiceChannel() shouldBeSameInstanceAs java
                     val thread = Thread {
@@ -214,7 +241,10 @@ class CoroutineChannelSpec :
                 }
 
                 test("coroutines send to Java threads blocked in receive") {
-                    val java = if (capacity == Channel.UNLIMITED) JavaChannel.unbounded<Int>() else if (capacity == 0) JavaChannel.rendezvous() else JavaChannel.bounded(capacity)
+                    val java =
+                        if (capacity == Channel.UNLIMITED) JavaChannel.unbounded<Int>()
+                        else if (capacity == 0) JavaChannel.rendezvous()
+                        else JavaChannel.bounded(capacity)
                     val got = mutableListOf<Int>()
                     val thread = Thread { for (x in java) got += x }
                     thread.start()
@@ -265,7 +295,9 @@ class CoroutineChannelSpec :
             }
         }
 
-        test("receiveCatching and an iterator cancelled after they were handed an element give it back") {
+        test(
+            "receiveCatching and an iterator cancelled after they were handed an element give it back"
+        ) {
             runTest {
                 val java = JavaChannel.rendezvous<Int>()
                 val ch = java.asCoroutineChannel()
@@ -280,7 +312,8 @@ class CoroutineChannelSpec :
                 testScheduler.runCurrent()
                 catching.isCancelled shouldBe true
                 looping.isCancelled shouldBe true
-                listOf(java.tryReceive(), java.tryReceive()) shouldContainExactlyInAnyOrder listOf(1, 2)
+                listOf(java.tryReceive(), java.tryReceive()) shouldContainExactlyInAnyOrder
+                    listOf(1, 2)
                 // The iterator's element went back: next has nothing to return.
                 shouldThrow<IllegalStateException> { iterator.next() }
             }
@@ -290,9 +323,14 @@ class CoroutineChannelSpec :
             for (cause in listOf(null, IllegalArgumentException("why"))) {
                 val ch = SluiceChannel<Int>(Channel.RENDEZVOUS)
                 coroutineScope {
-                    val receive = async(start = CoroutineStart.UNDISPATCHED) { runCatching { ch.receive() } }
-                    val catching = async(start = CoroutineStart.UNDISPATCHED) { ch.receiveCatching() }
-                    val hasNext = async(start = CoroutineStart.UNDISPATCHED) { runCatching { ch.iterator().hasNext() } }
+                    val receive =
+                        async(start = CoroutineStart.UNDISPATCHED) { runCatching { ch.receive() } }
+                    val catching =
+                        async(start = CoroutineStart.UNDISPATCHED) { ch.receiveCatching() }
+                    val hasNext =
+                        async(start = CoroutineStart.UNDISPATCHED) {
+                            runCatching { ch.iterator().hasNext() }
+                        }
                     ch.close(cause)
                     val thrown = receive.await().exceptionOrNull()
                     val closed = catching.await()
@@ -303,7 +341,8 @@ class CoroutineChannelSpec :
                         (thrown is ClosedReceiveChannelException) shouldBe true
                         more.getOrThrow() shouldBe false
                     } else {
-                        // A resumed coroutine throws the cause, or kotlinx's copy of it (stack-trace
+                        // A resumed coroutine throws the cause, or kotlinx's copy of it
+                        // (stack-trace
                         // recovery in debug mode, as for kotlinx's own channels).
                         isCauseOrCopy(thrown, cause) shouldBe true
                         isCauseOrCopy(more.exceptionOrNull(), cause) shouldBe true
@@ -329,26 +368,32 @@ class CoroutineChannelSpec :
             }
         }
 
-        test("a send or receive that a waiting counterpart completes at once does so in a cancelled coroutine too, as kotlinx's") {
+        test(
+            "a send or receive that a waiting counterpart completes at once does so in a cancelled coroutine too, as kotlinx's"
+        ) {
             // Neither kotlinx's channel nor the view suspends when a counterpart waits, and only a
             // suspension checks for cancellation: a cancelled coroutine still hands over and takes.
             for (kotlinx in listOf(true, false)) {
-                val ch: Channel<Int> = if (kotlinx) Channel(Channel.RENDEZVOUS) else SluiceChannel(Channel.RENDEZVOUS)
+                val ch: Channel<Int> =
+                    if (kotlinx) Channel(Channel.RENDEZVOUS) else SluiceChannel(Channel.RENDEZVOUS)
                 withClue(if (kotlinx) "kotlinx" else "Sluice") {
                     var taken: Int? = null
                     var handedOver = false
-                    // Each UNDISPATCHED launch runs up to its first suspension before it returns, so
+                    // Each UNDISPATCHED launch runs up to its first suspension before it returns,
+                    // so
                     // the checks below see what the cancelled coroutine did; a failed check cancels
                     // the scope, and with it the counterpart still waiting.
                     coroutineScope {
-                        val sending = launch(start = CoroutineStart.UNDISPATCHED) { ch.send(1) } // waits
+                        val sending =
+                            launch(start = CoroutineStart.UNDISPATCHED) { ch.send(1) } // waits
                         launch(start = CoroutineStart.UNDISPATCHED) {
                             coroutineContext.job.cancel()
                             taken = ch.receive()
                         }
                         taken shouldBe 1
                         sending.join()
-                        val receiving = async(start = CoroutineStart.UNDISPATCHED) { ch.receive() } // waits
+                        val receiving =
+                            async(start = CoroutineStart.UNDISPATCHED) { ch.receive() } // waits
                         launch(start = CoroutineStart.UNDISPATCHED) {
                             coroutineContext.job.cancel()
                             ch.send(2)
@@ -378,7 +423,8 @@ class CoroutineChannelSpec :
         test("the factory takes kotlinx's capacity constants") {
             SluiceChannel<Int>(Channel.RENDEZVOUS).asSluiceChannel().capacity() shouldBe 0
             SluiceChannel<Int>(Channel.CONFLATED).asSluiceChannel().capacity() shouldBe 1
-            SluiceChannel<Int>(Channel.UNLIMITED).asSluiceChannel().capacity() shouldBe Int.MAX_VALUE
+            SluiceChannel<Int>(Channel.UNLIMITED).asSluiceChannel().capacity() shouldBe
+                Int.MAX_VALUE
             SluiceChannel<Int>(Channel.BUFFERED).asSluiceChannel().capacity() shouldBe 64
             SluiceChannel<Int>(5).asSluiceChannel().capacity() shouldBe 5
             shouldThrow<IllegalArgumentException> { SluiceChannel<Int>(-5) }

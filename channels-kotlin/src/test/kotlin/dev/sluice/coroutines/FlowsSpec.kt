@@ -26,16 +26,23 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.test.runTest
 import kotlinx.coroutines.withContext
 
-/** The Kotlin [kotlinx.coroutines.flow.Flow] adapters: [receiveAsFlow], [consumeAsFlow], [sendTo]. */
+/**
+ * The Kotlin [kotlinx.coroutines.flow.Flow] adapters: [receiveAsFlow], [consumeAsFlow], [sendTo].
+ */
 class FlowsSpec :
     FunSpec({
-        test("receiveAsFlow emits what Java threads send, in order, and completes when closed and drained") {
+        test(
+            "receiveAsFlow emits what Java threads send, in order, and completes when closed and drained"
+        ) {
             val channel = JavaChannel.bounded<Int>(4)
             val producer = Thread {
                 repeat(1_000) { channel.send(it) }
                 channel.close()
-            }.apply { start() }
-            withContext(Dispatchers.Default) { channel.receiveAsFlow().toList() } shouldContainExactly (0 until 1_000).toList()
+            }
+                .apply { start() }
+            withContext(Dispatchers.Default) {
+                channel.receiveAsFlow().toList()
+            } shouldContainExactly (0 until 1_000).toList()
             producer.join()
         }
 
@@ -53,14 +60,15 @@ class FlowsSpec :
         test("collections compete: each element goes to one of them") {
             val channel = JavaChannel.bounded<Int>(8)
             val flow = channel.receiveAsFlow()
-            val all = withContext(Dispatchers.Default) {
-                val collectors = List(3) { async { flow.toList() } }
-                launch {
-                    repeat(3_000) { channel.asSendChannel().send(it) }
-                    channel.close()
+            val all =
+                withContext(Dispatchers.Default) {
+                    val collectors = List(3) { async { flow.toList() } }
+                    launch {
+                        repeat(3_000) { channel.asSendChannel().send(it) }
+                        channel.close()
+                    }
+                    collectors.awaitAll()
                 }
-                collectors.awaitAll()
-            }
             all.flatten() shouldContainExactlyInAnyOrder (0 until 3_000).toList()
             all.forEach { it shouldBe it.sorted() }
         }
@@ -100,17 +108,23 @@ class FlowsSpec :
             }
         }
 
-        test("consumeAsFlow cancels the channel when the collection stops early, and is collected once") {
+        test(
+            "consumeAsFlow cancels the channel when the collection stops early, and is collected once"
+        ) {
             val undelivered = ConcurrentLinkedQueue<Int>()
             val channel =
-                JavaChannel.builder<Int>().capacity(8).onUndeliveredElement { undelivered += it }.build()
+                JavaChannel.builder<Int>()
+                    .capacity(8)
+                    .onUndeliveredElement { undelivered += it }
+                    .build()
             repeat(5) { channel.send(it) }
             val flow = channel.consumeAsFlow()
             flow.take(2).toList() shouldContainExactly listOf(0, 1)
             channel.isClosedForSend shouldBe true
             undelivered.toList() shouldContainExactly listOf(2, 3, 4)
             shouldThrow<ChannelClosedException> { channel.send(9) }
-                .cause.shouldBeInstanceOf<java.util.concurrent.CancellationException>()
+                .cause
+                .shouldBeInstanceOf<java.util.concurrent.CancellationException>()
             shouldThrow<IllegalStateException> { flow.toList() }
         }
 
@@ -121,7 +135,9 @@ class FlowsSpec :
             channel.consumeAsFlow().toList() shouldContainExactly listOf(1)
         }
 
-        test("sendTo suspends on a full channel without blocking the thread, then closes the sender") {
+        test(
+            "sendTo suspends on a full channel without blocking the thread, then closes the sender"
+        ) {
             runTest {
                 val channel = JavaChannel.bounded<Int>(1)
                 val sending = launch { (1..3).asFlow().sendTo(channel) }
@@ -147,9 +163,11 @@ class FlowsSpec :
                 emit("a")
                 throw why
             }
-            shouldThrow<IllegalStateException> { failing.sendTo(channel) } shouldBeSameInstanceAs why
+            shouldThrow<IllegalStateException> { failing.sendTo(channel) } shouldBeSameInstanceAs
+                why
             channel.receive() shouldBe "a"
-            shouldThrow<ChannelClosedException> { channel.receive() }.cause shouldBeSameInstanceAs why
+            shouldThrow<ChannelClosedException> { channel.receive() }.cause shouldBeSameInstanceAs
+                why
         }
 
         test("sendTo with closeWhenDone = false leaves the sender open for other flows") {
@@ -162,7 +180,9 @@ class FlowsSpec :
             List(3) { channel.receive() } shouldContainExactlyInAnyOrder listOf(1, 2, 3)
         }
 
-        test("sendTo cancelled while a send waits: that element was not sent, the sender is closed") {
+        test(
+            "sendTo cancelled while a send waits: that element was not sent, the sender is closed"
+        ) {
             runTest {
                 val channel = JavaChannel.rendezvous<Int>()
                 val sending = launch { flowOf(1, 2).sendTo(channel) }
@@ -171,7 +191,8 @@ class FlowsSpec :
                 testScheduler.runCurrent()
                 channel.isClosedForSend shouldBe true
                 shouldThrow<ChannelClosedException> { channel.tryReceive() }
-                    .cause.shouldBeInstanceOf<CancellationException>()
+                    .cause
+                    .shouldBeInstanceOf<CancellationException>()
             }
         }
 
@@ -187,7 +208,8 @@ class FlowsSpec :
             val producer = Thread {
                 repeat(2_000) { source.send(it) }
                 source.close()
-            }.apply { start() }
+            }
+                .apply { start() }
             val received = ConcurrentLinkedQueue<String>()
             val consumer = Thread { for (s in sink) received += s }.apply { start() }
             withContext(Dispatchers.Default) { source.receiveAsFlow().map { "#$it" }.sendTo(sink) }

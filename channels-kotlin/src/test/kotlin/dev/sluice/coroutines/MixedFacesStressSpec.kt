@@ -90,7 +90,8 @@ private val HANG_GUARD_MS: Long = if (STRESS_LONG) 10 * 60_000L else 60_000L
 private val STRESS_CAPACITIES = listOf(0, 1, 16, Channel.UNLIMITED)
 
 private fun stressCapacityName(capacity: Int) =
-    if (capacity == Channel.UNLIMITED) "unbounded" else if (capacity == 0) "rendezvous" else "capacity $capacity"
+    if (capacity == Channel.UNLIMITED) "unbounded"
+    else if (capacity == 0) "rendezvous" else "capacity $capacity"
 
 private const val A = 0
 private const val B = 1
@@ -133,35 +134,70 @@ private enum class Op {
 
 private val OPS = Op.values()
 
-private val JAVA_SEND_OPS = arrayOf(Op.J_SEND, Op.J_SEND_TIMED, Op.J_TRY_SEND, Op.J_SEND_ASYNC, Op.J_SELECT_SEND)
+private val JAVA_SEND_OPS =
+    arrayOf(Op.J_SEND, Op.J_SEND_TIMED, Op.J_TRY_SEND, Op.J_SEND_ASYNC, Op.J_SELECT_SEND)
 private val JAVA_RECEIVE_OPS =
-    arrayOf(Op.J_RECEIVE, Op.J_RECEIVE_TIMED, Op.J_TRY_RECEIVE, Op.J_RECEIVE_ASYNC, Op.J_SELECT_RECEIVE, Op.J_ITERATOR)
+    arrayOf(
+        Op.J_RECEIVE,
+        Op.J_RECEIVE_TIMED,
+        Op.J_TRY_RECEIVE,
+        Op.J_RECEIVE_ASYNC,
+        Op.J_SELECT_RECEIVE,
+        Op.J_ITERATOR,
+    )
 private val COROUTINE_SEND_OPS =
     arrayOf(
-        Op.K_SEND, Op.K_TRY_SEND, Op.K_SELECT_SEND, Op.K_SELECT_SEND_TIMEOUT,
-        Op.K_SEND_TIMEOUT, Op.K_SEND_CANCEL, Op.K_SELECT_SEND_CANCEL,
+        Op.K_SEND,
+        Op.K_TRY_SEND,
+        Op.K_SELECT_SEND,
+        Op.K_SELECT_SEND_TIMEOUT,
+        Op.K_SEND_TIMEOUT,
+        Op.K_SEND_CANCEL,
+        Op.K_SELECT_SEND_CANCEL,
     )
 private val COROUTINE_RECEIVE_OPS =
     arrayOf(
-        Op.K_RECEIVE, Op.K_RECEIVE_CATCHING, Op.K_TRY_RECEIVE, Op.K_FOR, Op.K_SELECT_RECEIVE,
-        Op.K_SELECT_RECEIVE_CATCHING, Op.K_SELECT_RECEIVE_TIMEOUT, Op.K_RECEIVE_TIMEOUT,
-        Op.K_RECEIVE_CANCEL, Op.K_SELECT_RECEIVE_CANCEL,
+        Op.K_RECEIVE,
+        Op.K_RECEIVE_CATCHING,
+        Op.K_TRY_RECEIVE,
+        Op.K_FOR,
+        Op.K_SELECT_RECEIVE,
+        Op.K_SELECT_RECEIVE_CATCHING,
+        Op.K_SELECT_RECEIVE_TIMEOUT,
+        Op.K_RECEIVE_TIMEOUT,
+        Op.K_RECEIVE_CANCEL,
+        Op.K_SELECT_RECEIVE_CANCEL,
     )
-/** What the Java receivers of the unconfined mix do: also selects that receive from one channel or send to the other. */
+/**
+ * What the Java receivers of the unconfined mix do: also selects that receive from one channel or
+ * send to the other.
+ */
 private val MIX_JAVA_RECEIVE_OPS = JAVA_RECEIVE_OPS + Op.J_SELECT_MIXED
 private val MIX_COROUTINE_RECEIVE_OPS = COROUTINE_RECEIVE_OPS + Op.K_SELECT_MIXED
 
 /** What the unconfined coroutines do: mostly selects. */
 private val UNCONFINED_SEND_OPS =
     arrayOf(
-        Op.K_SELECT_SEND, Op.K_SELECT_SEND, Op.K_SELECT_SEND_TIMEOUT, Op.K_SELECT_SEND_TIMEOUT,
-        Op.K_SELECT_SEND_CANCEL, Op.K_SEND, Op.K_SEND_CANCEL,
+        Op.K_SELECT_SEND,
+        Op.K_SELECT_SEND,
+        Op.K_SELECT_SEND_TIMEOUT,
+        Op.K_SELECT_SEND_TIMEOUT,
+        Op.K_SELECT_SEND_CANCEL,
+        Op.K_SEND,
+        Op.K_SEND_CANCEL,
     )
 private val UNCONFINED_RECEIVE_OPS =
     arrayOf(
-        Op.K_SELECT_RECEIVE, Op.K_SELECT_RECEIVE, Op.K_SELECT_RECEIVE_CATCHING, Op.K_SELECT_RECEIVE_TIMEOUT,
-        Op.K_SELECT_RECEIVE_TIMEOUT, Op.K_SELECT_RECEIVE_CANCEL, Op.K_RECEIVE, Op.K_RECEIVE_CANCEL,
-        Op.K_SELECT_MIXED, Op.K_SELECT_MIXED,
+        Op.K_SELECT_RECEIVE,
+        Op.K_SELECT_RECEIVE,
+        Op.K_SELECT_RECEIVE_CATCHING,
+        Op.K_SELECT_RECEIVE_TIMEOUT,
+        Op.K_SELECT_RECEIVE_TIMEOUT,
+        Op.K_SELECT_RECEIVE_CANCEL,
+        Op.K_RECEIVE,
+        Op.K_RECEIVE_CANCEL,
+        Op.K_SELECT_MIXED,
+        Op.K_SELECT_MIXED,
     )
 
 /** Things worth counting, to see that the races this test is about do happen. */
@@ -223,8 +259,9 @@ private class Book(val name: String) {
 /** One round's channels, element numbering and bookings. */
 private class Run(val capacity: Int, val target: Int, val seed: Long) {
     /**
-     * Elements handed to `onUndeliveredElement`, by channel: a receive cancelled after it was handed
-     * an element gives it back, and once the channel is closed and drained it goes there instead.
+     * Elements handed to `onUndeliveredElement`, by channel: a receive cancelled after it was
+     * handed an element gives it back, and once the channel is closed and drained it goes there
+     * instead.
      */
     val undelivered = arrayOf(ConcurrentLinkedQueue<Int>(), ConcurrentLinkedQueue<Int>())
     val views: Array<Channel<Int>> =
@@ -346,7 +383,8 @@ private class ReceiveTally(val run: Run, val book: Book, val rnd: SplittableRand
     }
 }
 
-private fun tinyNanos(rnd: SplittableRandom): Long = if (rnd.nextInt(8) == 0) 0L else rnd.nextLong(1, 50_000)
+private fun tinyNanos(rnd: SplittableRandom): Long =
+    if (rnd.nextInt(8) == 0) 0L else rnd.nextLong(1, 50_000)
 
 private fun tinyMillis(rnd: SplittableRandom): Long = 1L + rnd.nextInt(2)
 
@@ -357,7 +395,9 @@ private class PendingSend(val id: Int, val ch: Int, val f: CompletableFuture<Voi
 
 private class PendingReceive(val ch: Int, val f: CompletableFuture<Int>)
 
-/** Waits (not interruptibly) until [f] is done; the engine completes a claimed future right after. */
+/**
+ * Waits (not interruptibly) until [f] is done; the engine completes a claimed future right after.
+ */
 private fun awaitDone(run: Run, f: CompletableFuture<*>, what: String): Boolean {
     val deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HANG_GUARD_MS)
     var spins = 0
@@ -450,7 +490,8 @@ private fun javaSender(run: Run, t: SendTally) {
                 val x = t.take()
                 val c = rnd.nextInt(2)
                 try {
-                    if (run.javas[c].send(x, Duration.ofNanos(tinyNanos(rnd)))) t.sent(x, op, c) else t.failed(x, op, c)
+                    if (run.javas[c].send(x, Duration.ofNanos(tinyNanos(rnd)))) t.sent(x, op, c)
+                    else t.failed(x, op, c)
                 } catch (e: InterruptedException) {
                     t.book.event(Event.INTERRUPTED)
                     t.failed(x, op, c)
@@ -485,11 +526,8 @@ private fun javaSender(run: Run, t: SendTally) {
                     1 -> {
                         try {
                             p.f.get(rnd.nextLong(1, 200), TimeUnit.MICROSECONDS)
-                        } catch (e: TimeoutException) {
-                        } catch (e: InterruptedException) {
-                        } catch (e: ExecutionException) {
-                        } catch (e: CancellationException) {
-                        }
+                        } catch (e: TimeoutException) {} catch (e: InterruptedException) {} catch (
+                            e: ExecutionException) {} catch (e: CancellationException) {}
                         if (p.f.isDone) settle(p) else withdraw(p)
                     }
                     2 -> {
@@ -505,10 +543,13 @@ private fun javaSender(run: Run, t: SendTally) {
                 val clauses = ArrayList<SelectClause<out Int>>()
                 clauses.add(run.javas[A].onSend(x) { A })
                 clauses.add(if (rnd.nextBoolean()) 1 else 0, run.javas[B].onSend(y) { B })
-                if (rnd.nextBoolean()) clauses.add(Select.onTimeout(Duration.ofNanos(tinyNanos(rnd))) { -1 })
+                if (rnd.nextBoolean())
+                    clauses.add(Select.onTimeout(Duration.ofNanos(tinyNanos(rnd))) { -1 })
                 try {
                     val array = clauses.toTypedArray()
-                    val r = if (rnd.nextBoolean()) Select.select(*array) else Select.selectUnbiased(*array)
+                    val r =
+                        if (rnd.nextBoolean()) Select.select(*array)
+                        else Select.selectUnbiased(*array)
                     when (r) {
                         A -> {
                             t.sent(x, op, A)
@@ -552,7 +593,9 @@ private fun javaReceiver(run: Run, t: ReceiveTally, ops: Array<Op>) {
         if (failure == null) {
             val e: Int? = p.f.join()
             if (e == null || e < 0) {
-                run.failures.add(AssertionError("receiveAsync completed with $e though its withdrawal failed"))
+                run.failures.add(
+                    AssertionError("receiveAsync completed with $e though its withdrawal failed")
+                )
             } else {
                 t.got(e, Op.J_RECEIVE_ASYNC, p.ch)
             }
@@ -563,7 +606,10 @@ private fun javaReceiver(run: Run, t: ReceiveTally, ops: Array<Op>) {
         }
     }
 
-    /** Withdraws a receive in one of the ways receiveAsync's javadoc lists; true means nothing taken. */
+    /**
+     * Withdraws a receive in one of the ways receiveAsync's javadoc lists; true means nothing
+     * taken.
+     */
     fun withdraw(p: PendingReceive) {
         val withdrawn =
             when (rnd.nextInt(3)) {
@@ -606,7 +652,9 @@ private fun javaReceiver(run: Run, t: ReceiveTally, ops: Array<Op>) {
             Op.J_RECEIVE_TIMED -> {
                 val c = t.any()
                 try {
-                    run.javas[c].receive(Duration.ofNanos(tinyNanos(rnd)))?.let { e -> t.got(e, op, c) }
+                    run.javas[c].receive(Duration.ofNanos(tinyNanos(rnd)))?.let { e ->
+                        t.got(e, op, c)
+                    }
                 } catch (e: InterruptedException) {
                     t.book.event(Event.INTERRUPTED)
                 } catch (e: ChannelClosedException) {
@@ -637,11 +685,8 @@ private fun javaReceiver(run: Run, t: ReceiveTally, ops: Array<Op>) {
                     1 -> {
                         try {
                             p.f.get(rnd.nextLong(1, 200), TimeUnit.MICROSECONDS)
-                        } catch (e: TimeoutException) {
-                        } catch (e: InterruptedException) {
-                        } catch (e: ExecutionException) {
-                        } catch (e: CancellationException) {
-                        }
+                        } catch (e: TimeoutException) {} catch (e: InterruptedException) {} catch (
+                            e: ExecutionException) {} catch (e: CancellationException) {}
                         if (p.f.isDone) settle(p) else withdraw(p)
                     }
                     2 -> {
@@ -659,10 +704,13 @@ private fun javaReceiver(run: Run, t: ReceiveTally, ops: Array<Op>) {
                         if (rnd.nextBoolean()) clauses.add(clause) else clauses.add(0, clause)
                     }
                 }
-                if (t.done[A] || rnd.nextBoolean()) clauses.add(Select.onTimeout(Duration.ofNanos(tinyNanos(rnd))) { -1L })
+                if (t.done[A] || rnd.nextBoolean())
+                    clauses.add(Select.onTimeout(Duration.ofNanos(tinyNanos(rnd))) { -1L })
                 try {
                     val array = clauses.toTypedArray()
-                    val r = if (rnd.nextBoolean()) Select.select(*array) else Select.selectUnbiased(*array)
+                    val r =
+                        if (rnd.nextBoolean()) Select.select(*array)
+                        else Select.selectUnbiased(*array)
                     if (r >= 0) t.got((r / 2).toInt(), op, (r % 2).toInt())
                 } catch (e: InterruptedException) {
                     t.book.event(Event.INTERRUPTED)
@@ -690,7 +738,8 @@ private fun javaReceiver(run: Run, t: ReceiveTally, ops: Array<Op>) {
             }
             Op.J_SELECT_MIXED -> {
                 if (!t.mayMix) continue
-                // Always with a timeout: a select that may send on A must not wait for ever (see above).
+                // Always with a timeout: a select that may send on A must not wait for ever (see
+                // above).
                 val rc = rnd.nextInt(2)
                 val sc = 1 - rc
                 val y = t.sends.take()
@@ -700,7 +749,9 @@ private fun javaReceiver(run: Run, t: ReceiveTally, ops: Array<Op>) {
                 clauses.add(Select.onTimeout(Duration.ofNanos(tinyNanos(rnd))) { -1L })
                 try {
                     val array = clauses.toTypedArray()
-                    val r = if (rnd.nextBoolean()) Select.select(*array) else Select.selectUnbiased(*array)
+                    val r =
+                        if (rnd.nextBoolean()) Select.select(*array)
+                        else Select.selectUnbiased(*array)
                     when {
                         r >= 0 -> {
                             t.got((r / 2).toInt(), op, (r % 2).toInt())
@@ -770,7 +821,8 @@ private suspend fun coroutineSender(run: Run, t: SendTally, ops: Array<Op>) {
                     else -> t.failed(x, op, c)
                 }
             }
-            Op.K_SELECT_SEND, Op.K_SELECT_SEND_TIMEOUT -> {
+            Op.K_SELECT_SEND,
+            Op.K_SELECT_SEND_TIMEOUT -> {
                 val x = t.take()
                 val y = t.fresh()
                 val aFirst = rnd.nextBoolean()
@@ -827,15 +879,14 @@ private suspend fun coroutineSender(run: Run, t: SendTally, ops: Array<Op>) {
                 var ok = false
                 var closed = false
                 coroutineScope {
-                    val job =
-                        launch {
-                            try {
-                                views[c].send(x)
-                                ok = true
-                            } catch (e: ClosedSendChannelException) {
-                                closed = true
-                            }
+                    val job = launch {
+                        try {
+                            views[c].send(x)
+                            ok = true
+                        } catch (e: ClosedSendChannelException) {
+                            closed = true
                         }
+                    }
                     repeat(yields) { yield() }
                     job.cancel()
                 }
@@ -859,12 +910,11 @@ private suspend fun coroutineSender(run: Run, t: SendTally, ops: Array<Op>) {
                 var r = -1 // -1: unknown, -2: closed
                 val body: suspend () -> Unit = {
                     try {
-                        r =
-                            select {
-                                if (aFirst) views[A].onSend(x) { A }
-                                views[B].onSend(y) { B }
-                                if (!aFirst) views[A].onSend(x) { A }
-                            }
+                        r = select {
+                            if (aFirst) views[A].onSend(x) { A }
+                            views[B].onSend(y) { B }
+                            if (!aFirst) views[A].onSend(x) { A }
+                        }
                     } catch (e: ClosedSendChannelException) {
                         r = -2
                     }
@@ -892,7 +942,8 @@ private suspend fun coroutineSender(run: Run, t: SendTally, ops: Array<Op>) {
                         t.closed(y, op, B)
                     }
                     else -> {
-                        // Cancelled: kotlinx's prompt cancellation of a select may hide a chosen onSend.
+                        // Cancelled: kotlinx's prompt cancellation of a select may hide a chosen
+                        // onSend.
                         t.book.event(Event.SELECT_SEND_CANCELLED)
                         t.uncertain(x, op, A)
                         t.uncertain(y, op, B)
@@ -908,7 +959,14 @@ private suspend fun coroutineSender(run: Run, t: SendTally, ops: Array<Op>) {
 }
 
 /** A kotlinx select over the channels not seen closed yet, booking what it received. */
-private suspend fun selectReceive(run: Run, t: ReceiveTally, op: Op, catching: Boolean, timeout: Long, aFirst: Boolean) {
+private suspend fun selectReceive(
+    run: Run,
+    t: ReceiveTally,
+    op: Op,
+    catching: Boolean,
+    timeout: Long,
+    aFirst: Boolean,
+) {
     val views = run.views
     val order = if (aFirst) intArrayOf(A, B) else intArrayOf(B, A)
     try {
@@ -917,7 +975,8 @@ private suspend fun selectReceive(run: Run, t: ReceiveTally, op: Op, catching: B
                 if (t.done[c]) continue
                 if (catching) {
                     views[c].onReceiveCatching { r ->
-                        if (r.isSuccess) t.got(r.getOrThrow(), op, c) else if (r.isClosed) t.done[c] = true
+                        if (r.isSuccess) t.got(r.getOrThrow(), op, c)
+                        else if (r.isClosed) t.done[c] = true
                     }
                 } else {
                     views[c].onReceive { e -> t.got(e, op, c) }
@@ -979,10 +1038,19 @@ private suspend fun coroutineReceiver(run: Run, t: ReceiveTally, ops: Array<Op>)
                 }
                 if (!broke) t.done[c] = true
             }
-            Op.K_SELECT_RECEIVE, Op.K_SELECT_RECEIVE_CATCHING, Op.K_SELECT_RECEIVE_TIMEOUT -> {
+            Op.K_SELECT_RECEIVE,
+            Op.K_SELECT_RECEIVE_CATCHING,
+            Op.K_SELECT_RECEIVE_TIMEOUT -> {
                 // Without a timeout only while A is open or closed: see the class comment.
                 val timeout = if (op == Op.K_SELECT_RECEIVE_TIMEOUT) rnd.nextLong(0, 2) else -1L
-                selectReceive(run, t, op, op == Op.K_SELECT_RECEIVE_CATCHING, timeout, rnd.nextBoolean())
+                selectReceive(
+                    run,
+                    t,
+                    op,
+                    op == Op.K_SELECT_RECEIVE_CATCHING,
+                    timeout,
+                    rnd.nextBoolean(),
+                )
             }
             Op.K_RECEIVE_TIMEOUT -> {
                 val c = t.any()
@@ -999,19 +1067,19 @@ private suspend fun coroutineReceiver(run: Run, t: ReceiveTally, ops: Array<Op>)
                 val yields = rnd.nextInt(4)
                 val catching = rnd.nextBoolean()
                 coroutineScope {
-                    val job =
-                        launch {
-                            if (catching) {
-                                val r = views[c].receiveCatching()
-                                if (r.isSuccess) t.got(r.getOrThrow(), op, c) else if (r.isClosed) t.done[c] = true
-                            } else {
-                                try {
-                                    t.got(views[c].receive(), op, c)
-                                } catch (e: ClosedReceiveChannelException) {
-                                    t.done[c] = true
-                                }
+                    val job = launch {
+                        if (catching) {
+                            val r = views[c].receiveCatching()
+                            if (r.isSuccess) t.got(r.getOrThrow(), op, c)
+                            else if (r.isClosed) t.done[c] = true
+                        } else {
+                            try {
+                                t.got(views[c].receive(), op, c)
+                            } catch (e: ClosedReceiveChannelException) {
+                                t.done[c] = true
                             }
                         }
+                    }
                     repeat(yields) { yield() }
                     job.cancel()
                 }
@@ -1033,7 +1101,8 @@ private suspend fun coroutineReceiver(run: Run, t: ReceiveTally, ops: Array<Op>)
             }
             Op.K_SELECT_MIXED -> {
                 if (!t.mayMix) continue
-                // Always with a timeout: a select that may send on A must not wait for ever (see above).
+                // Always with a timeout: a select that may send on A must not wait for ever (see
+                // above).
                 val rc = rnd.nextInt(2)
                 val sc = 1 - rc
                 val y = t.sends.take()
@@ -1087,7 +1156,8 @@ private object VirtualThreads {
     fun unstarted(name: String, task: Runnable): Thread {
         val builder = Thread::class.java.getMethod("ofVirtual").invoke(null)
         val named = builderClass.getMethod("name", String::class.java).invoke(builder, name)
-        return builderClass.getMethod("unstarted", Runnable::class.java).invoke(named, task) as Thread
+        return builderClass.getMethod("unstarted", Runnable::class.java).invoke(named, task)
+            as Thread
     }
 }
 
@@ -1104,7 +1174,8 @@ private class Plan(
     val coroutineReceivers: List<Pair<CoroutineDispatcher, Array<Op>>> = emptyList(),
 )
 
-private fun dispatcherName(d: CoroutineDispatcher) = if (d === Dispatchers.Unconfined) "unconfined" else "default"
+private fun dispatcherName(d: CoroutineDispatcher) =
+    if (d === Dispatchers.Unconfined) "unconfined" else "default"
 
 /** What the rounds of one test did, summed: printed once per test. */
 private class Totals {
@@ -1117,13 +1188,17 @@ private class Totals {
     override fun toString(): String = counts.entries.joinToString(", ") { "${it.key} ${it.value}" }
 }
 
-/** Runs [ROUNDS] rounds of [plan], each with new channels; fails on the first round that goes wrong. */
+/**
+ * Runs [ROUNDS] rounds of [plan], each with new channels; fails on the first round that goes wrong.
+ */
 private suspend fun runScenario(name: String, capacity: Int, plan: Plan) {
     val totals = Totals()
     val started = System.nanoTime()
     for (round in 1..ROUNDS) runRound(capacity, plan, round, totals)
     val millis = (System.nanoTime() - started) / 1_000_000
-    println("[MixedFacesStressSpec] ${stressCapacityName(capacity)}, $name: $ROUNDS rounds in $millis ms; $totals")
+    println(
+        "[MixedFacesStressSpec] ${stressCapacityName(capacity)}, $name: $ROUNDS rounds in $millis ms; $totals"
+    )
 }
 
 private suspend fun runRound(capacity: Int, plan: Plan, round: Int, totals: Totals) {
@@ -1145,8 +1220,13 @@ private suspend fun runRound(capacity: Int, plan: Plan, round: Int, totals: Tota
                 done.complete(Unit)
             }
         }
-        val thread = if (virtual) VirtualThreads.unstarted(name, task) else Thread(task, name).apply { isDaemon = true }
-        totals.add(if (VirtualThreads.isVirtual(thread)) "virtual threads" else "platform threads", 1)
+        val thread =
+            if (virtual) VirtualThreads.unstarted(name, task)
+            else Thread(task, name).apply { isDaemon = true }
+        totals.add(
+            if (VirtualThreads.isVirtual(thread)) "virtual threads" else "platform threads",
+            1,
+        )
         run.javaThreads.add(thread)
         threadsDone.add(done)
         thread.start()
@@ -1207,13 +1287,17 @@ private suspend fun runRound(capacity: Int, plan: Plan, round: Int, totals: Tota
     // Interrupts the Java workers at random while the sends go on.
     val workers = ArrayList(run.javaThreads)
     val interrupter =
-        Thread({
-            val rnd = run.random()
-            while (!run.stop && !run.aborted && workers.isNotEmpty()) {
-                workers[rnd.nextInt(workers.size)].interrupt()
-                LockSupport.parkNanos(rnd.nextLong(20_000, 500_000))
-            }
-        }, "interrupter").apply { isDaemon = true }
+        Thread(
+                {
+                    val rnd = run.random()
+                    while (!run.stop && !run.aborted && workers.isNotEmpty()) {
+                        workers[rnd.nextInt(workers.size)].interrupt()
+                        LockSupport.parkNanos(rnd.nextLong(20_000, 500_000))
+                    }
+                },
+                "interrupter",
+            )
+            .apply { isDaemon = true }
     interrupter.start()
 
     // Waits for the workers; gives up at once if one failed (the others may then wait for ever), or
@@ -1238,7 +1322,9 @@ private suspend fun runRound(capacity: Int, plan: Plan, round: Int, totals: Tota
         } else {
             report.append("WORKER FAILED in round $round")
         }
-        report.append(" (capacity $capacity, seed $seed); successful sends ${run.successes.get()} of ${run.target}, ")
+        report.append(
+            " (capacity $capacity, seed $seed); successful sends ${run.successes.get()} of ${run.target}, "
+        )
         report.append("stop=${run.stop}\nA: ${run.javas[A]}\nB: ${run.javas[B]}\n")
         for (b in run.books) report.append("  ${b.name}: ${b.doing}\n")
         for (th in run.javaThreads) {
@@ -1268,7 +1354,11 @@ private suspend fun runRound(capacity: Int, plan: Plan, round: Int, totals: Tota
         }
         for (e in run.undelivered[c]) drain.received.add(e, code(Op.UNDELIVERED, c))
         if (!run.javas[c].isClosedForReceive) {
-            run.failures.add(AssertionError("channel ${"AB"[c]} not closed for receive after the drain: ${run.javas[c]}"))
+            run.failures.add(
+                AssertionError(
+                    "channel ${"AB"[c]} not closed for receive after the drain: ${run.javas[c]}"
+                )
+            )
         }
     }
     val millis = (System.nanoTime() - started) / 1_000_000
@@ -1310,7 +1400,9 @@ private fun verify(run: Run, round: Int, millis: Long, totals: Totals) {
                 val id = log.ids[i]
                 if (status[id].toInt() != 0) {
                     harness++
-                    problem("HARNESS: element $id booked twice: ${sender(id)} and ${b.name} via ${describe(log.codes[i])}")
+                    problem(
+                        "HARNESS: element $id booked twice: ${sender(id)} and ${b.name} via ${describe(log.codes[i])}"
+                    )
                 }
                 status[id] = st.toByte()
                 sendCode[id] = log.codes[i]
@@ -1331,7 +1423,9 @@ private fun verify(run: Run, round: Int, millis: Long, totals: Totals) {
             val id = log.ids[i]
             if (id < 0 || id >= n) {
                 violations++
-                problem("PHANTOM: ${b.name} received $id via ${describe(log.codes[i])}, which no one sent")
+                problem(
+                    "PHANTOM: ${b.name} received $id via ${describe(log.codes[i])}, which no one sent"
+                )
                 continue
             }
             count("received " + OPS[log.codes[i] / 2])
@@ -1342,7 +1436,7 @@ private fun verify(run: Run, round: Int, millis: Long, totals: Totals) {
                 violations++
                 problem(
                     "DUPLICATE: element $id (sent by ${sender(id)}, booked ${"?SNU"[status[id].toInt()]}) received by " +
-                        "${firstReceiver(id)} and again by ${b.name} via ${describe(log.codes[i])}",
+                        "${firstReceiver(id)} and again by ${b.name} via ${describe(log.codes[i])}"
                 )
             }
             if (received[id] < 100) received[id]++
@@ -1360,7 +1454,9 @@ private fun verify(run: Run, round: Int, millis: Long, totals: Totals) {
             2 ->
                 if (r > 0) {
                     violations++
-                    problem("UNSENT BUT RECEIVED: element $id, failed in ${sender(id)}, received by ${firstReceiver(id)}")
+                    problem(
+                        "UNSENT BUT RECEIVED: element $id, failed in ${sender(id)}, received by ${firstReceiver(id)}"
+                    )
                 }
             3 -> if (r > 0) uncertainReceived++
         }
@@ -1375,7 +1471,7 @@ private fun verify(run: Run, round: Int, millis: Long, totals: Totals) {
                 violations++
                 problem(
                     "BOTH CLAUSES: elements $x and $y of one select (${sender(x)}) were both received, by " +
-                        "${firstReceiver(x)} and ${firstReceiver(y)}",
+                        "${firstReceiver(x)} and ${firstReceiver(y)}"
                 )
             }
         }
@@ -1396,10 +1492,15 @@ private fun verify(run: Run, round: Int, millis: Long, totals: Totals) {
     totals.add("unknown and received", uncertainReceived.toLong())
     totals.add("drained at the end", drained.toLong())
     for ((key, value) in counts) totals.add(key, value.toLong())
-    for (e in Event.values()) totals.add("event " + e.name, books.sumOf { it.events[e.ordinal] }.toLong())
+    for (e in Event.values()) totals.add(
+        "event " + e.name,
+        books.sumOf { it.events[e.ordinal] }.toLong(),
+    )
     if (violations > 0 || harness > 0 || failures.isNotEmpty()) {
         val text = StringBuilder()
-        text.append("$violations violations, $harness bookkeeping errors, ${failures.size} worker failures; $summary\n")
+        text.append(
+            "$violations violations, $harness bookkeeping errors, ${failures.size} worker failures; $summary\n"
+        )
         for (p in problems) text.append("  ").append(p).append('\n')
         val error = AssertionError(text.toString())
         for (f in failures.take(5)) error.addSuppressed(f)
@@ -1458,9 +1559,11 @@ class MixedFacesStressSpec :
                             virtualReceivers = 1,
                             javaReceiveOps = MIX_JAVA_RECEIVE_OPS,
                             coroutineSenders =
-                                listOf(default to COROUTINE_SEND_OPS) + List(3) { unconfined to UNCONFINED_SEND_OPS },
+                                listOf(default to COROUTINE_SEND_OPS) +
+                                    List(3) { unconfined to UNCONFINED_SEND_OPS },
                             coroutineReceivers =
-                                listOf(default to MIX_COROUTINE_RECEIVE_OPS) + List(3) { unconfined to UNCONFINED_RECEIVE_OPS },
+                                listOf(default to MIX_COROUTINE_RECEIVE_OPS) +
+                                    List(3) { unconfined to UNCONFINED_RECEIVE_OPS },
                         ),
                     )
                 }

@@ -41,7 +41,9 @@ class OneshotSpec :
             shouldThrow<IllegalStateException> { failed.await() } shouldBeSameInstanceAs why
         }
 
-        test("an await cancelled while waiting took nothing: the value stays for the next receive") {
+        test(
+            "an await cancelled while waiting took nothing: the value stays for the next receive"
+        ) {
             val reply = Oneshot.create<Int>()
             coroutineScope {
                 val waiting = launch(start = CoroutineStart.UNDISPATCHED) { reply.await() }
@@ -52,7 +54,9 @@ class OneshotSpec :
             reply.await() shouldBe 3
         }
 
-        test("an await cancelled just as the value came hands it to the undelivered-value handler") {
+        test(
+            "an await cancelled just as the value came hands it to the undelivered-value handler"
+        ) {
             runTest {
                 val undelivered = CopyOnWriteArrayList<Int>()
                 val reply = Oneshot.create<Int> { undelivered += it }
@@ -71,9 +75,15 @@ class OneshotSpec :
             val reply = Oneshot.create<String>()
             val other = JavaChannel.bounded<String>(1).asCoroutineChannel()
             other.send("first")
-            select { other.onReceive { "other $it" }; reply.onAwait { "reply $it" } } shouldBe "other first"
+            select {
+                other.onReceive { "other $it" }
+                reply.onAwait { "reply $it" }
+            } shouldBe "other first"
             reply.send("answer")
-            select { other.onReceive { "other $it" }; reply.onAwait { "reply $it" } } shouldBe "reply answer"
+            select {
+                other.onReceive { "other $it" }
+                reply.onAwait { "reply $it" }
+            } shouldBe "reply answer"
         }
 
         test("the receive-channel view gets the value, then ends") {

@@ -49,10 +49,10 @@ private fun isCancellation(o: Outcome?): Boolean =
     o is Outcome.Threw && CancellationException::class.java.isAssignableFrom(o.type)
 
 /**
- * Runs [scenario] with a fresh channel of [capacity] and a coroutine started on a manual dispatcher,
- * once on kotlinx's own channel and once on Sluice's view, and returns both outcomes and what
- * Sluice's channel holds afterwards. [scenario] gets the channel and the started coroutine's body
- * runner; it drives the interleaving with the dispatcher.
+ * Runs [scenario] with a fresh channel of [capacity] and a coroutine started on a manual
+ * dispatcher, once on kotlinx's own channel and once on Sluice's view, and returns both outcomes
+ * and what Sluice's channel holds afterwards. [scenario] gets the channel and the started
+ * coroutine's body runner; it drives the interleaving with the dispatcher.
  */
 private class Interleaving(private val capacity: Int) {
     fun run(
@@ -91,9 +91,10 @@ private class Interleaving(private val capacity: Int) {
  * Deterministic interleavings of a suspended coroutine's waiter (`ReusableWaiter`) against its
  * Job's cancellation, one test per window: before the coroutine waits, while it waits, between its
  * claim and its resumption (kotlinx's prompt cancellation), and after a close. Each runs the same
- * steps on kotlinx's channel and on Sluice's view and expects the same outcome of the coroutine; and
- * on Sluice's side nothing lost: an element handed to a coroutine cancelled before it ran is back in
- * the channel. Also the waiter's sharing rules: coroutines that share a context, or a plain Job.
+ * steps on kotlinx's channel and on Sluice's view and expects the same outcome of the coroutine;
+ * and on Sluice's side nothing lost: an element handed to a coroutine cancelled before it ran is
+ * back in the channel. Also the waiter's sharing rules: coroutines that share a context, or a plain
+ * Job.
  */
 class ReusableWaiterSpec :
     FunSpec({
@@ -160,10 +161,13 @@ class ReusableWaiterSpec :
                 // Here Sluice differs from kotlinx on purpose: kotlinx's send throws the
                 // CancellationException although its element was delivered; Sluice's send reports
                 // what happened, so that a send that throws never sent.
-                test("send: claimed, then cancelled before it runs, it returns: the element was taken") {
+                test(
+                    "send: claimed, then cancelled before it runs, it returns: the element was taken"
+                ) {
                     val (kotlinx, sluice, left) =
                         Interleaving(capacity).run({ ch ->
-                            if (capacity > 0) ch.send(0) // fill the buffer, so that the next send waits
+                            if (capacity > 0)
+                                ch.send(0) // fill the buffer, so that the next send waits
                             ch.send(7)
                             "sent"
                         }) { ch, job, d ->
@@ -192,9 +196,14 @@ class ReusableWaiterSpec :
                     left shouldBe if (capacity > 0) listOf(0) else emptyList()
                 }
 
-                test("the second suspension of a coroutine, withdrawn by its Job's shared relation") {
+                test(
+                    "the second suspension of a coroutine, withdrawn by its Job's shared relation"
+                ) {
                     val (kotlinx, sluice, left) =
-                        Interleaving(capacity).run({ ch -> ch.receive() + ch.receive() }) { ch, job, d ->
+                        Interleaving(capacity).run({ ch -> ch.receive() + ch.receive() }) {
+                            ch,
+                            job,
+                            d ->
                             d.runAll()
                             ch.trySend(1).isSuccess shouldBe true
                             d.runAll() // received 1, suspended again
@@ -209,11 +218,14 @@ class ReusableWaiterSpec :
             }
         }
 
-        test("coroutines sharing one context without a Job wait at once, each on a waiter of its own") {
+        test(
+            "coroutines sharing one context without a Job wait at once, each on a waiter of its own"
+        ) {
             val ch = SluiceChannel<Int>(0)
             val got = ArrayList<Int>()
             repeat(3) {
-                suspend { ch.receive() }.startCoroutine(Continuation(EmptyCoroutineContext) { got += it.getOrThrow() })
+                suspend { ch.receive() }
+                    .startCoroutine(Continuation(EmptyCoroutineContext) { got += it.getOrThrow() })
             }
             for (v in 1..3) ch.trySend(v).isSuccess shouldBe true
             got shouldContainExactlyInAnyOrder listOf(1, 2, 3)

@@ -41,11 +41,14 @@ private class Ledger {
 class SchedulePropertiesSpec :
     FunSpec({
         test("FIFO: each consumer receives each producer's elements in the order they were sent") {
-            checkAll(PropTestConfig(iterations = RUNS), Arb.element(CAPACITIES), Arb.long()) { capacity, seed ->
+            checkAll(PropTestConfig(iterations = RUNS), Arb.element(CAPACITIES), Arb.long()) {
+                capacity,
+                seed ->
                 val ledger = run(capacity, seed, cancelReceives = false)
                 for (got in ledger.received) {
                     for (producer in 0 until PRODUCERS) {
-                        got.filter { it / PER_PRODUCER == producer } shouldBeSortedWith naturalOrder()
+                        got.filter { it / PER_PRODUCER == producer } shouldBeSortedWith
+                            naturalOrder()
                     }
                 }
                 val all = ledger.received.flatten().toSet()
@@ -55,7 +58,9 @@ class SchedulePropertiesSpec :
         }
 
         test("exactly once under timed-out sends and receives, plain and in select") {
-            checkAll(PropTestConfig(iterations = RUNS), Arb.element(CAPACITIES), Arb.long()) { capacity, seed ->
+            checkAll(PropTestConfig(iterations = RUNS), Arb.element(CAPACITIES), Arb.long()) {
+                capacity,
+                seed ->
                 val ledger = run(capacity, seed, cancelReceives = true)
                 val all = ledger.received.flatten()
                 all.size shouldBe all.toSet().size // no duplicates
@@ -74,7 +79,8 @@ private suspend fun run(capacity: Int, seed: Long, cancelReceives: Boolean): Led
     val ledger = Ledger()
     runTest {
         val ch = SluiceChannel<Int>(capacity)
-        val other = SluiceChannel<Int>(Channel.UNLIMITED) // a second channel for selects; stays empty
+        val other =
+            SluiceChannel<Int>(Channel.UNLIMITED) // a second channel for selects; stays empty
         val random = Random(seed)
         val producers =
             List(PRODUCERS) { p ->
@@ -99,8 +105,9 @@ private suspend fun run(capacity: Int, seed: Long, cancelReceives: Boolean): Led
                                 }
                             else ->
                                 withTimeoutOrNull(rnd.nextLong(1, 5)) {
-                                    select<Unit> { ch.onSend(e) { ok = true } }
-                                }.also { if (it == null && !ok) ledger.unknown += e }
+                                        select<Unit> { ch.onSend(e) { ok = true } }
+                                    }
+                                    .also { if (it == null && !ok) ledger.unknown += e }
                         }
                         if (ok) ledger.sent += e else if (e !in ledger.unknown) ledger.unsent += e
                     }
@@ -128,7 +135,8 @@ private suspend fun CoroutineScope.consume(
 ) {
     while (true) {
         pause(rnd)
-        val timeout = if (cancelReceives && rnd.nextBoolean()) rnd.nextLong(1, 5) else Long.MAX_VALUE
+        val timeout =
+            if (cancelReceives && rnd.nextBoolean()) rnd.nextLong(1, 5) else Long.MAX_VALUE
         val r =
             withTimeoutOrNull(timeout) {
                 when (rnd.nextInt(3)) {
@@ -136,7 +144,9 @@ private suspend fun CoroutineScope.consume(
                     1 ->
                         select {
                             ch.onReceiveCatching { it }
-                            other.onReceiveCatching { error("nothing is sent to the other channel") }
+                            other.onReceiveCatching {
+                                error("nothing is sent to the other channel")
+                            }
                         }
                     else -> {
                         val t = ch.tryReceive()

@@ -1,5 +1,6 @@
 package dev.sluice.coroutines
 
+import dev.sluice.channels.Channel as JavaChannel
 import dev.sluice.channels.Select
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
@@ -23,9 +24,11 @@ import kotlinx.coroutines.selects.onTimeout
 import kotlinx.coroutines.selects.select
 import kotlinx.coroutines.test.runTest
 import kotlinx.coroutines.withContext
-import dev.sluice.channels.Channel as JavaChannel
 
-/** kotlinx's own `select { }` over Sluice clauses, mixed with kotlinx channels, timeouts and deferreds. */
+/**
+ * kotlinx's own `select { }` over Sluice clauses, mixed with kotlinx channels, timeouts and
+ * deferreds.
+ */
 class SelectSpec :
     FunSpec({
         for (capacity in CAPACITIES) {
@@ -35,12 +38,11 @@ class SelectSpec :
                     val kotlinx = Channel<Int>(Channel.UNLIMITED)
                     coroutineScope {
                         launch { sluice.send(1) }
-                        val got =
-                            select {
-                                kotlinx.onReceive { "kotlinx $it" }
-                                sluice.onReceive { "sluice $it" }
-                                onTimeout(60_000) { "timeout" }
-                            }
+                        val got = select {
+                            kotlinx.onReceive { "kotlinx $it" }
+                            sluice.onReceive { "sluice $it" }
+                            onTimeout(60_000) { "timeout" }
+                        }
                         got shouldBe "sluice 1"
                     }
                 }
@@ -71,22 +73,25 @@ class SelectSpec :
                     }
                 }
 
-                if (capacity != Channel.UNLIMITED) test("a losing onSend did not send") {
-                    val a = SluiceChannel<Int>(capacity)
-                    val b = Channel<Int>(Channel.UNLIMITED)
-                    repeat(capacity) { a.send(-1) } // a is full
-                    b.send(1)
-                    select {
-                        a.onSend(99) { "sent" }
-                        b.onReceive { "received $it" }
-                    } shouldBe "received 1"
-                    a.close()
-                    val rest = mutableListOf<Int>()
-                    for (x in a) rest += x
-                    (99 in rest) shouldBe false
-                }
+                if (capacity != Channel.UNLIMITED)
+                    test("a losing onSend did not send") {
+                        val a = SluiceChannel<Int>(capacity)
+                        val b = Channel<Int>(Channel.UNLIMITED)
+                        repeat(capacity) { a.send(-1) } // a is full
+                        b.send(1)
+                        select {
+                            a.onSend(99) { "sent" }
+                            b.onReceive { "received $it" }
+                        } shouldBe "received 1"
+                        a.close()
+                        val rest = mutableListOf<Int>()
+                        for (x in a) rest += x
+                        (99 in rest) shouldBe false
+                    }
 
-                test("onSend is chosen when there is room or a receiver, and its result is the channel") {
+                test(
+                    "onSend is chosen when there is room or a receiver, and its result is the channel"
+                ) {
                     val ch = SluiceChannel<Int>(capacity)
                     coroutineScope {
                         val receiving = async { ch.receive() }
@@ -96,7 +101,9 @@ class SelectSpec :
                     }
                 }
 
-                test("on a closed channel: onReceive throws, onReceiveCatching reports closed, onSend throws") {
+                test(
+                    "on a closed channel: onReceive throws, onReceiveCatching reports closed, onSend throws"
+                ) {
                     val ch = SluiceChannel<Int>(capacity)
                     ch.close()
                     shouldThrow<ClosedReceiveChannelException> { select { ch.onReceive { it } } }
@@ -108,7 +115,10 @@ class SelectSpec :
                     val ch = SluiceChannel<Int>(capacity)
                     val cause = IllegalStateException("gone")
                     coroutineScope {
-                        val selecting = async(start = CoroutineStart.UNDISPATCHED) { select { ch.onReceiveCatching { it } } }
+                        val selecting =
+                            async(start = CoroutineStart.UNDISPATCHED) {
+                                select { ch.onReceiveCatching { it } }
+                            }
                         ch.close(cause)
                         selecting.await().exceptionOrNull() shouldBe cause
                     }
@@ -128,8 +138,10 @@ class SelectSpec :
                 test("a select sending meets a select receiving") {
                     val ch = SluiceChannel<Int>(capacity)
                     coroutineScope {
-                        val receiving = async(Dispatchers.Default) { select { ch.onReceive { it } } }
-                        val sending = async(Dispatchers.Default) { select { ch.onSend(3) { "sent" } } }
+                        val receiving =
+                            async(Dispatchers.Default) { select { ch.onReceive { it } } }
+                        val sending =
+                            async(Dispatchers.Default) { select { ch.onSend(3) { "sent" } } }
                         sending.await() shouldBe "sent"
                         receiving.await() shouldBe 3
                     }
@@ -139,8 +151,13 @@ class SelectSpec :
                     val java = javaChannel(capacity)
                     val ch = java.asCoroutineChannel()
                     coroutineScope {
-                        val receiving = async(Dispatchers.Default, start = CoroutineStart.UNDISPATCHED) { select { ch.onReceive { it } } }
-                        withContext(Dispatchers.IO) { Select.select(java.onSend(8) { "java sent" }) } shouldBe "java sent"
+                        val receiving =
+                            async(Dispatchers.Default, start = CoroutineStart.UNDISPATCHED) {
+                                select { ch.onReceive { it } }
+                            }
+                        withContext(Dispatchers.IO) {
+                            Select.select(java.onSend(8) { "java sent" })
+                        } shouldBe "java sent"
                         receiving.await() shouldBe 8
                     }
                 }
@@ -148,7 +165,8 @@ class SelectSpec :
         }
 
         test("two clauses on one channel are refused, as kotlinx refuses them") {
-            val ch = SluiceChannel<Int>(1) // empty: the first clause registers, the second is checked
+            val ch =
+                SluiceChannel<Int>(1) // empty: the first clause registers, the second is checked
             val e =
                 shouldThrow<IllegalStateException> {
                     select {
@@ -191,11 +209,15 @@ class SelectSpec :
             got shouldBe 2
         }
 
-        test("a select with no dispatcher is refused: a claim would run it inside the channel's lock") {
+        test(
+            "a select with no dispatcher is refused: a claim would run it inside the channel's lock"
+        ) {
             val ch = SluiceChannel<Int>(1)
             var failure: Throwable? = null
             val body: suspend () -> Unit = { select<Int> { ch.onReceive { it } } }
-            body.startCoroutine(Continuation(EmptyCoroutineContext) { failure = it.exceptionOrNull() })
+            body.startCoroutine(
+                Continuation(EmptyCoroutineContext) { failure = it.exceptionOrNull() }
+            )
             (failure is IllegalStateException) shouldBe true
             failure!!.message shouldContain "CoroutineDispatcher"
             ch.trySend(1).isSuccess shouldBe true // nothing was left queued

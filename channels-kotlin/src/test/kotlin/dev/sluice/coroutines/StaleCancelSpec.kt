@@ -18,10 +18,10 @@ import kotlinx.coroutines.runBlocking
 /**
  * A deterministic interleaving of a Job's cancellation handler that read the Job's current
  * suspension late: it withdraws the same coroutine's next suspension of the same waiter, after that
- * suspension marked itself waiting and before it was queued. The handler's unlink then finds nothing
- * to unlink, the owner queues a withdrawn waiter, and must unlink it again before the waiter is
- * reused; else the next suspension (a cancelled coroutine that caught the exception and receives
- * again) queues a waiter that is still linked.
+ * suspension marked itself waiting and before it was queued. The handler's unlink then finds
+ * nothing to unlink, the owner queues a withdrawn waiter, and must unlink it again before the
+ * waiter is reused; else the next suspension (a cancelled coroutine that caught the exception and
+ * receives again) queues a waiter that is still linked.
  *
  * The test holds the channel's lock to stop the coroutine between the two steps, on a thread of its
  * own, and plays the late handler by calling the waiter's cancel itself.
@@ -37,12 +37,14 @@ class StaleCancelSpec :
                 val job =
                     CoroutineScope(executor.asCoroutineDispatcher()).launch {
                         outcomes += "got ${ch.receive()}"
-                        outcomes += "got ${ch.receive()}" // the second suspension: the Job's relation
+                        outcomes +=
+                            "got ${ch.receive()}" // the second suspension: the Job's relation
                         repeat(2) {
                             try {
                                 outcomes += "got ${ch.receive()}"
                             } catch (e: CancellationException) {
-                                outcomes += "cancelled" // and, caught, suspends on the same waiter again
+                                outcomes +=
+                                    "cancelled" // and, caught, suspends on the same waiter again
                             }
                         }
                     }
@@ -52,11 +54,13 @@ class StaleCancelSpec :
 
                 lock.lock()
                 try {
-                    ch.trySend(2).isSuccess shouldBe true // claims the second suspension and resumes it
+                    ch.trySend(2).isSuccess shouldBe
+                        true // claims the second suspension and resumes it
                     // The third suspension marks the waiter WAITING, then stops at the lock.
                     untilTrue { lock.hasQueuedThreads() && w.state == ReusableWaiter.WAITING }
                     job.cancel() // the handler runs now and finds no current suspension
-                    w.cancelByJob() // the late handler: withdraws the third suspension, not queued yet
+                    w.cancelByJob() // the late handler: withdraws the third suspension, not
+                    // queued yet
                 } finally {
                     lock.unlock()
                 }
@@ -66,7 +70,8 @@ class StaleCancelSpec :
                 queueOf(w).shouldBeNull()
                 // The channel still works: a new receiver gets what is sent.
                 val got = CopyOnWriteArrayList<Int>()
-                val receiver = CoroutineScope(executor.asCoroutineDispatcher()).launch { got += ch.receive() }
+                val receiver =
+                    CoroutineScope(executor.asCoroutineDispatcher()).launch { got += ch.receive() }
                 sendOnceWaiting(ch, 9)
                 runBlocking { receiver.join() }
                 got shouldBe listOf(9)
@@ -86,7 +91,9 @@ private fun untilTrue(condition: () -> Boolean) {
     while (!condition()) Thread.yield()
 }
 
-/** The channel's lock: the engine's package-private field, in whichever of its classes declares it. */
+/**
+ * The channel's lock: the engine's package-private field, in whichever of its classes declares it.
+ */
 private fun lockOf(engine: BufferedChannel<*>): ReentrantLock {
     var type: Class<*>? = engine.javaClass
     while (type != null) {
@@ -100,7 +107,12 @@ private fun lockOf(engine: BufferedChannel<*>): ReentrantLock {
 /** The receive waiter that the view's cache keeps for the only coroutine that receives. */
 @Suppress("UNCHECKED_CAST")
 private fun waiterOf(ch: CoroutineChannel<Int>): ReusableWaiter<Int> {
-    val cache = CoroutineChannel::class.java.getDeclaredField("receivers").apply { isAccessible = true }.get(ch)
+    val cache =
+        CoroutineChannel::class
+            .java
+            .getDeclaredField("receivers")
+            .apply { isAccessible = true }
+            .get(ch)
     val waiters =
         WaiterCache::class.java.getDeclaredField("waiters").apply { isAccessible = true }.get(cache)
             as AtomicReferenceArray<ReusableWaiter<Int>?>

@@ -1,5 +1,6 @@
 package dev.sluice.coroutines
 
+import dev.sluice.channels.Channel as JavaChannel
 import io.kotest.core.spec.style.FunSpec
 import java.time.Duration
 import java.util.BitSet
@@ -28,7 +29,6 @@ import kotlinx.coroutines.selects.select
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeoutOrNull
 import kotlinx.coroutines.yield
-import dev.sluice.channels.Channel as JavaChannel
 
 /*
  * Issue 14's torture test for the coroutine face: every coroutine face and the blocking Java face at
@@ -96,15 +96,38 @@ private fun prefixOf(e: Long): Long = e ushr ATTEMPT_BITS
 
 private fun attemptOf(e: Long): Int = (e and MAX_ATTEMPT.toLong()).toInt()
 
-private fun describeElement(e: Long): String = "producer ${e ushr 56} #${(prefixOf(e) and 0xffffffffL)} attempt ${attemptOf(e)}"
+private fun describeElement(e: Long): String =
+    "producer ${e ushr 56} #${(prefixOf(e) and 0xffffffffL)} attempt ${attemptOf(e)}"
 
-private enum class SendOp { SEND, TRY_SEND, SELECT_SEND, SEND_TIMEOUT, J_SEND, J_SEND_TIMED }
+private enum class SendOp {
+    SEND,
+    TRY_SEND,
+    SELECT_SEND,
+    SEND_TIMEOUT,
+    J_SEND,
+    J_SEND_TIMED,
+}
 
-private enum class ReceiveOp { RECEIVE, RECEIVE_CATCHING, FOR, SELECT_RECEIVE, RECEIVE_TIMEOUT, DRAIN, UNDELIVERED }
+private enum class ReceiveOp {
+    RECEIVE,
+    RECEIVE_CATCHING,
+    FOR,
+    SELECT_RECEIVE,
+    RECEIVE_TIMEOUT,
+    DRAIN,
+    UNDELIVERED,
+}
 
-private val COROUTINE_SEND_OPS = arrayOf(SendOp.SEND, SendOp.TRY_SEND, SendOp.SELECT_SEND, SendOp.SEND_TIMEOUT)
+private val COROUTINE_SEND_OPS =
+    arrayOf(SendOp.SEND, SendOp.TRY_SEND, SendOp.SELECT_SEND, SendOp.SEND_TIMEOUT)
 private val COROUTINE_RECEIVE_OPS =
-    arrayOf(ReceiveOp.RECEIVE, ReceiveOp.RECEIVE_CATCHING, ReceiveOp.FOR, ReceiveOp.SELECT_RECEIVE, ReceiveOp.RECEIVE_TIMEOUT)
+    arrayOf(
+        ReceiveOp.RECEIVE,
+        ReceiveOp.RECEIVE_CATCHING,
+        ReceiveOp.FOR,
+        ReceiveOp.SELECT_RECEIVE,
+        ReceiveOp.RECEIVE_TIMEOUT,
+    )
 
 /** A growable array of longs, written by one worker at a time. */
 private class LongList {
@@ -150,7 +173,9 @@ private class Producer(val index: Int, val quota: Int) {
     /** The attempt did not send: the next one sends the same element again. */
     fun failed() {
         failedAttempts++
-        check(attempt < MAX_ATTEMPT) { "harness: element ${describeElement(current)} failed too often" }
+        check(attempt < MAX_ATTEMPT) {
+            "harness: element ${describeElement(current)} failed too often"
+        }
         attempt++
     }
 
@@ -211,7 +236,12 @@ private class Slot(val name: String, val finished: () -> Boolean, val body: susp
 private class TortureRun(val capacity: Int, val seed: Long) {
     val undelivered = ConcurrentLinkedQueue<Long>()
     val javas: List<JavaChannel<Long>> =
-        List(CHANNELS) { JavaChannel.builder<Long>().capacity(capacity).onUndeliveredElement { undelivered.add(it) }.build() }
+        List(CHANNELS) {
+            JavaChannel.builder<Long>()
+                .capacity(capacity)
+                .onUndeliveredElement { undelivered.add(it) }
+                .build()
+        }
     val views: List<Channel<Long>> = javas.map { it.asCoroutineChannel() }
     val producers = List(PRODUCERS) { Producer(it, PER_PRODUCER) }
     val consumers = List(CONSUMERS) { Consumer("consumer $it") }
@@ -225,22 +255,24 @@ private class TortureRun(val capacity: Int, val seed: Long) {
 
     @Volatile var chaosOn = true
 
-    fun random(): SplittableRandom = SplittableRandom(seeds.getAndAdd(0x9E3779B97F4A7C15uL.toLong()))
+    fun random(): SplittableRandom =
+        SplittableRandom(seeds.getAndAdd(0x9E3779B97F4A7C15uL.toLong()))
 
     val scope = CoroutineScope(Dispatchers.Default + SupervisorJob())
 
-    /** Starts (or restarts) [slot]'s coroutine. A failure other than cancellation fails the test. */
+    /**
+     * Starts (or restarts) [slot]'s coroutine. A failure other than cancellation fails the test.
+     */
     fun start(slot: Slot) {
-        slot.job =
-            scope.launch {
-                try {
-                    slot.body()
-                } catch (e: CancellationException) {
-                    throw e
-                } catch (e: Throwable) {
-                    failures.add(AssertionError("${slot.name} failed", e))
-                }
+        slot.job = scope.launch {
+            try {
+                slot.body()
+            } catch (e: CancellationException) {
+                throw e
+            } catch (e: Throwable) {
+                failures.add(AssertionError("${slot.name} failed", e))
             }
+        }
     }
 }
 
@@ -251,9 +283,9 @@ private fun tinyTimeoutMillis(rnd: SplittableRandom): Long = 1L + rnd.nextInt(2)
 
 /**
  * Sends [p]'s remaining elements, one attempt at a time on a random face. Cancellation can only
- * come at a suspension point, which in each attempt is the channel operation itself: so a send
- * that returned is booked before the coroutine can be cancelled, and one that threw is booked as
- * failed before the exception leaves.
+ * come at a suspension point, which in each attempt is the channel operation itself: so a send that
+ * returned is booked before the coroutine can be cancelled, and one that threw is booked as failed
+ * before the exception leaves.
  */
 private suspend fun produce(run: TortureRun, p: Producer, rnd: SplittableRandom) {
     val views = run.views
@@ -350,7 +382,8 @@ private fun produceBlocking(run: TortureRun, p: Producer, rnd: SplittableRandom)
                 val c = rnd.nextInt(CHANNELS)
                 p.doing = "J_SEND_TIMED ${describeElement(x)}"
                 val nanos = if (rnd.nextInt(8) == 0) 0L else rnd.nextLong(1, 100_000)
-                if (run.javas[c].send(x, Duration.ofNanos(nanos))) p.sent(SendOp.J_SEND_TIMED) else p.failed()
+                if (run.javas[c].send(x, Duration.ofNanos(nanos))) p.sent(SendOp.J_SEND_TIMED)
+                else p.failed()
             }
         } catch (e: InterruptedException) {
             p.failed() // interrupted: not sent
@@ -371,7 +404,8 @@ private fun produceBlocking(run: TortureRun, p: Producer, rnd: SplittableRandom)
 private suspend fun consume(run: TortureRun, t: Consumer, rnd: SplittableRandom) {
     val views = run.views
     while (!t.finished) {
-        if (rnd.nextInt(16) == 0) yield() // as in produce: a receive from a full buffer does not suspend
+        if (rnd.nextInt(16) == 0)
+            yield() // as in produce: a receive from a full buffer does not suspend
         val op = COROUTINE_RECEIVE_OPS[rnd.nextInt(COROUTINE_RECEIVE_OPS.size)]
         t.doing = op.name
         try {
@@ -491,21 +525,27 @@ private suspend fun torture(capacity: Int, seed: Long, totals: TortureTotals) {
     for (p in run.producers.drop(COROUTINE_PRODUCERS)) {
         val rnd = run.random()
         val thread =
-            Thread({
-                try {
-                    produceBlocking(run, p, rnd)
-                } catch (e: Throwable) {
-                    run.failures.add(AssertionError("producer ${p.index} (thread) failed", e))
-                }
-            }, "torture-producer-${p.index}")
+            Thread(
+                {
+                    try {
+                        produceBlocking(run, p, rnd)
+                    } catch (e: Throwable) {
+                        run.failures.add(AssertionError("producer ${p.index} (thread) failed", e))
+                    }
+                },
+                "torture-producer-${p.index}",
+            )
         thread.isDaemon = true
         run.threads.add(thread)
     }
-    val chaosThread = Executors.newSingleThreadExecutor { r -> Thread(r, "torture-chaos").apply { isDaemon = true } }
+    val chaosThread = Executors.newSingleThreadExecutor { r ->
+        Thread(r, "torture-chaos").apply { isDaemon = true }
+    }
     try {
         run.slots.forEach(run::start)
         run.threads.forEach(Thread::start)
-        val chaos = CoroutineScope(chaosThread.asCoroutineDispatcher()).launch { chaos(run, run.random()) }
+        val chaos =
+            CoroutineScope(chaosThread.asCoroutineDispatcher()).launch { chaos(run, run.random()) }
 
         awaitOrHang(run, "the producers") { run.producers.all { it.finished } }
         for (t in run.threads) t.join()
@@ -521,7 +561,8 @@ private suspend fun torture(capacity: Int, seed: Long, totals: TortureTotals) {
     }
 
     // Late give-backs: elements handed to a receive that was cancelled after the others saw the
-    // end are in the channel, or (if it was closed and drained by then) went to onUndeliveredElement.
+    // end are in the channel, or (if it was closed and drained by then) went to
+    // onUndeliveredElement.
     val drain = Consumer("drain")
     for (c in 0 until CHANNELS) {
         while (true) {
@@ -546,7 +587,10 @@ private suspend fun awaitOrHang(run: TortureRun, what: String, done: () -> Boole
             seen = now
             since = System.nanoTime()
         } else if (System.nanoTime() - since > HANG_GUARD_NANOS) {
-            throw report(run, "HANG: nothing received for ${TimeUnit.NANOSECONDS.toSeconds(HANG_GUARD_NANOS)} s while waiting for $what")
+            throw report(
+                run,
+                "HANG: nothing received for ${TimeUnit.NANOSECONDS.toSeconds(HANG_GUARD_NANOS)} s while waiting for $what",
+            )
         }
     }
 }
@@ -554,7 +598,9 @@ private suspend fun awaitOrHang(run: TortureRun, what: String, done: () -> Boole
 private fun report(run: TortureRun, headline: String): AssertionError {
     val text = StringBuilder("$headline (capacity ${run.capacity}, seed ${run.seed})\n")
     for (c in 0 until CHANNELS) text.append("  channel $c: ${run.javas[c]}\n")
-    for (p in run.producers) text.append("  producer ${p.index}: ${p.seq} of ${p.quota}, ${p.doing}\n")
+    for (p in run.producers) text.append(
+        "  producer ${p.index}: ${p.seq} of ${p.quota}, ${p.doing}\n"
+    )
     for (t in run.consumers) text.append("  ${t.name}: ${t.doing}, done ${t.done.toList()}\n")
     for (th in run.threads) {
         text.append("  thread ${th.name} ${th.state}\n")
@@ -568,7 +614,12 @@ private fun report(run: TortureRun, headline: String): AssertionError {
 // -------------------------------------------------------------------------------------------------
 // The check
 
-private fun verifyExactlyOnce(run: TortureRun, consumers: List<Consumer>, millis: Long, totals: TortureTotals) {
+private fun verifyExactlyOnce(
+    run: TortureRun,
+    consumers: List<Consumer>,
+    millis: Long,
+    totals: TortureTotals,
+) {
     var n = 0
     for (t in consumers) n += t.got.size
     val got = LongArray(n)
@@ -607,11 +658,15 @@ private fun verifyExactlyOnce(run: TortureRun, consumers: List<Consumer>, millis
                     a == final -> k++
                     a < final -> {
                         unsentReceived++
-                        example("UNSENT BUT RECEIVED: ${describeElement(got[i])}, whose send reported failure")
+                        example(
+                            "UNSENT BUT RECEIVED: ${describeElement(got[i])}, whose send reported failure"
+                        )
                     }
                     else -> {
                         phantom++
-                        example("PHANTOM: received ${describeElement(got[i])}, an attempt never made")
+                        example(
+                            "PHANTOM: received ${describeElement(got[i])}, an attempt never made"
+                        )
                     }
                 }
                 i++
@@ -635,8 +690,14 @@ private fun verifyExactlyOnce(run: TortureRun, consumers: List<Consumer>, millis
         example("PHANTOM: received ${describeElement(got[i++])}, which no producer made")
     }
 
-    val sentBy = SendOp.values().joinToString { op -> "${op.name.lowercase()} ${run.producers.sumOf { it.sentBy[op.ordinal] }}" }
-    val gotBy = ReceiveOp.values().joinToString { op -> "${op.name.lowercase()} ${consumers.sumOf { it.gotBy[op.ordinal] }}" }
+    val sentBy =
+        SendOp.values().joinToString { op ->
+            "${op.name.lowercase()} ${run.producers.sumOf { it.sentBy[op.ordinal] }}"
+        }
+    val gotBy =
+        ReceiveOp.values().joinToString { op ->
+            "${op.name.lowercase()} ${consumers.sumOf { it.gotBy[op.ordinal] }}"
+        }
     val summary =
         "[TortureSpec] ${capacityName(run.capacity)}, seed ${run.seed}: $n elements moved in $millis ms; " +
             "lost $lost, duplicated $duplicated, received but reported unsent $unsentReceived, phantom $phantom; " +
@@ -674,7 +735,9 @@ class TortureSpec :
         val seed = System.getProperty("sluice.torture.seed")?.toLong() ?: System.nanoTime()
 
         for ((k, capacity) in CAPACITIES.withIndex()) {
-            test("${capacityName(capacity)}: every face at once, cancelled at random, loses and duplicates nothing") {
+            test(
+                "${capacityName(capacity)}: every face at once, cancelled at random, loses and duplicates nothing"
+            ) {
                 withContext(Dispatchers.Default) { torture(capacity, seed + k, totals) }
             }
         }
@@ -683,7 +746,7 @@ class TortureSpec :
             println(
                 "[TortureSpec] ${if (LONG) "long" else "short"} run, all capacities: ${totals.moved} elements moved in " +
                     "${totals.millis} ms; lost ${totals.lost}, duplicated ${totals.duplicated}, received but reported " +
-                    "unsent ${totals.unsentReceived}",
+                    "unsent ${totals.unsentReceived}"
             )
         }
     })

@@ -41,7 +41,9 @@ class WatchSpec :
             reader.hasChanged() shouldBe false
         }
 
-        test("a cancelled awaitChanged marks nothing, even when cancelled just as the change came") {
+        test(
+            "a cancelled awaitChanged marks nothing, even when cancelled just as the change came"
+        ) {
             runTest {
                 val watch = Watch.create(0)
                 val reader = watch.subscribe()
@@ -56,7 +58,9 @@ class WatchSpec :
             }
         }
 
-        test("awaitChanged fails as kotlinx does once the watch is closed and the last value seen") {
+        test(
+            "awaitChanged fails as kotlinx does once the watch is closed and the last value seen"
+        ) {
             val watch = Watch.create(0)
             val reader = watch.subscribe()
             watch.set(9)
@@ -71,16 +75,23 @@ class WatchSpec :
             val other = JavaChannel.bounded<String>(1).asCoroutineChannel()
             other.send("first")
             watch.set(1)
-            select { other.onReceive { it }; reader.onAwaitChanged { "watch $it" } } shouldBe "first"
+            select {
+                other.onReceive { it }
+                reader.onAwaitChanged { "watch $it" }
+            } shouldBe "first"
             reader.hasChanged() shouldBe true
-            select { other.onReceive { it }; reader.onAwaitChanged { "watch $it" } } shouldBe "watch 1"
+            select {
+                other.onReceive { it }
+                reader.onAwaitChanged { "watch $it" }
+            } shouldBe "watch 1"
         }
 
         test("asFlow emits the current value, then distinct changes, and completes on close") {
             val watch = Watch.create("a")
             withContext(Dispatchers.Default) {
                 // Undispatched: the collector has subscribed and emitted "a" when async returns.
-                val collected = async(start = CoroutineStart.UNDISPATCHED) { watch.asFlow().toList() }
+                val collected =
+                    async(start = CoroutineStart.UNDISPATCHED) { watch.asFlow().toList() }
                 watch.readerCount() shouldBe 1
                 watch.setIfChanged("a") // not a change
                 watch.set("b")

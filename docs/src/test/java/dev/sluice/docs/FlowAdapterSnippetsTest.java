@@ -25,7 +25,9 @@ import org.junit.jupiter.api.Test;
  */
 class FlowAdapterSnippetsTest {
 
-  /** The pages' {@code worker}: requests one element at a time, and records them and their threads. */
+  /**
+   * The pages' {@code worker}: requests one element at a time, and records them and their threads.
+   */
   static final class Worker implements Flow.Subscriber<String> {
     final List<String> got = new CopyOnWriteArrayList<>();
     final List<Thread> threads = new CopyOnWriteArrayList<>();
@@ -131,17 +133,18 @@ class FlowAdapterSnippetsTest {
     Flow.Subscriber<String> intoMerged = ChannelFlows.subscriber(merged, 16, false, unsent::add);
     AtomicLong requested = new AtomicLong();
     AtomicBoolean cancelled = new AtomicBoolean();
-    intoMerged.onSubscribe(new Flow.Subscription() {
-      @Override
-      public void request(long n) {
-        requested.addAndGet(n);
-      }
+    intoMerged.onSubscribe(
+        new Flow.Subscription() {
+          @Override
+          public void request(long n) {
+            requested.addAndGet(n);
+          }
 
-      @Override
-      public void cancel() {
-        cancelled.set(true);
-      }
-    });
+          @Override
+          public void cancel() {
+            cancelled.set(true);
+          }
+        });
     assertTrue(requested.get() > 0);
     merged.close();
     intoMerged.onNext("late");

@@ -68,11 +68,13 @@ class JavaSnippetsTest {
 
   /** The actor of the README's example: a thread that answers every {@link Get}. */
   private static Thread startActor(Channel<Get> requests) {
-    Thread actor = new Thread(() -> {
-      for (Get get : requests) {
-        get.reply().send(get.key().equals("colour") ? "blue" : "unknown");
-      }
-    });
+    Thread actor =
+        new Thread(
+            () -> {
+              for (Get get : requests) {
+                get.reply().send(get.key().equals("colour") ? "blue" : "unknown");
+              }
+            });
     actor.start();
     return actor;
   }
@@ -95,16 +97,18 @@ class JavaSnippetsTest {
 
   /** The README's administrator: a thread that sets a new {@link Config} every few ms. */
   private static Thread startAdmin(Watch<Config> config, AtomicBoolean done) {
-    Thread admin = new Thread(() -> {
-      for (int n = 5; !done.get(); n++) {
-        config.set(new Config(n));
-        try {
-          Thread.sleep(5);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
+    Thread admin =
+        new Thread(
+            () -> {
+              for (int n = 5; !done.get(); n++) {
+                config.set(new Config(n));
+                try {
+                  Thread.sleep(5);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
     admin.start();
     return admin;
   }
@@ -251,10 +255,12 @@ class JavaSnippetsTest {
     // end snippet
     // spotless:on
     assertEquals("handling order 1", next);
-    assertEquals("idle", Select.select(
-        shutdown.onReceive(reason -> "stopping: " + reason),
-        orders.onReceive(order -> "handling " + order),
-        Select.onTimeout(Duration.ofMillis(10), () -> "idle")));
+    assertEquals(
+        "idle",
+        Select.select(
+            shutdown.onReceive(reason -> "stopping: " + reason),
+            orders.onReceive(order -> "handling " + order),
+            Select.onTimeout(Duration.ofMillis(10), () -> "idle")));
   }
 
   @Test
@@ -418,7 +424,8 @@ class JavaSnippetsTest {
 
   private static ExecutorService virtualThreadsOrNull() {
     try {
-      return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+      return (ExecutorService)
+          Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
     } catch (NoSuchMethodException e) {
       return null;
     } catch (ReflectiveOperationException e) {

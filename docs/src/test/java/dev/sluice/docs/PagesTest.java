@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Keeps the pages' code honest. Every Java or Kotlin code block in the guide ({@code guide/*.md})
  * and the README is preceded by {@code <!-- snippet: name -->}, and must equal, word for word, the
- * region of that name in this module's test sources, between {@code // snippet: name} and {@code
- * // end snippet} (indentation removed). Those regions sit in tests that compile and run them
- * ({@link JavaSnippetsTest}, {@code KotlinSnippetsTest}), so an example that no longer compiles,
- * or no longer does what the page says, fails the build.
+ * region of that name in this module's test sources, between {@code // snippet: name} and {@code //
+ * end snippet} (indentation removed). Those regions sit in tests that compile and run them ({@link
+ * JavaSnippetsTest}, {@code KotlinSnippetsTest}), so an example that no longer compiles, or no
+ * longer does what the page says, fails the build.
  */
 class PagesTest {
   private static final Path MODULE = Path.of("").toAbsolutePath();
@@ -55,7 +55,12 @@ class PagesTest {
         } else if (!regions.containsKey(marker.group(1))) {
           problems.add(where + ": no region '" + marker.group(1) + "' in the test sources");
         } else if (!regions.get(marker.group(1)).equals(block)) {
-          problems.add(where + ": differs from region '" + marker.group(1) + "':\n" + regions.get(marker.group(1)));
+          problems.add(
+              where
+                  + ": differs from region '"
+                  + marker.group(1)
+                  + "':\n"
+                  + regions.get(marker.group(1)));
         } else {
           checked++;
         }
@@ -63,7 +68,9 @@ class PagesTest {
       }
     }
     assertEquals(List.of(), problems);
-    assertTrue(checked >= 10, "only " + checked + " code blocks found: are the pages where this test looks?");
+    assertTrue(
+        checked >= 10,
+        "only " + checked + " code blocks found: are the pages where this test looks?");
   }
 
   @Test
@@ -93,7 +100,11 @@ class PagesTest {
       }
     }
     for (String file :
-        List.of("examples/README.md", "bench/README.md", "channels-jcstress/README.md", "CHANGELOG.md")) {
+        List.of(
+            "examples/README.md",
+            "bench/README.md",
+            "channels-jcstress/README.md",
+            "CHANGELOG.md")) {
       markdown.add(root.resolve(file));
     }
     Pattern link = Pattern.compile("\\]\\(([^)\\s]+)\\)");
@@ -114,7 +125,8 @@ class PagesTest {
       }
     }
     assertEquals(List.of(), dead);
-    assertTrue(checked >= 50, "only " + checked + " links found: are the pages where this test looks?");
+    assertTrue(
+        checked >= 50, "only " + checked + " links found: are the pages where this test looks?");
   }
 
   private static List<Path> pages() throws IOException {
@@ -132,8 +144,11 @@ class PagesTest {
     Map<String, String> regions = new LinkedHashMap<>();
     List<Path> sources;
     try (Stream<Path> files = Files.walk(MODULE.resolve("src/test"))) {
-      sources = files.filter(p -> p.toString().endsWith(".java") || p.toString().endsWith(".kt"))
-          .sorted().collect(Collectors.toList());
+      sources =
+          files
+              .filter(p -> p.toString().endsWith(".java") || p.toString().endsWith(".kt"))
+              .sorted()
+              .collect(Collectors.toList());
     }
     for (Path source : sources) {
       List<String> lines = Files.readAllLines(source);
@@ -156,9 +171,14 @@ class PagesTest {
   }
 
   private static String dedent(List<String> lines) {
-    int indent = lines.stream().filter(l -> !l.isBlank())
-        .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-    return lines.stream().map(l -> l.isBlank() ? "" : l.substring(indent))
+    int indent =
+        lines.stream()
+            .filter(l -> !l.isBlank())
+            .mapToInt(l -> l.length() - l.stripLeading().length())
+            .min()
+            .orElse(0);
+    return lines.stream()
+        .map(l -> l.isBlank() ? "" : l.substring(indent))
         .collect(Collectors.joining("\n"));
   }
 }

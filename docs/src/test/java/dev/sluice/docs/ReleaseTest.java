@@ -15,8 +15,8 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * What a release needs, checked on every build: the license, a changelog entry for the version,
- * and a BOM that lists every published artifact at the project's version.
+ * What a release needs, checked on every build: the license, a changelog entry for the version, and
+ * a BOM that lists every published artifact at the project's version.
  */
 class ReleaseTest {
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
@@ -39,15 +39,20 @@ class ReleaseTest {
     }
     assertEquals(new TreeSet<>(PUBLISHED), listed);
     for (String artifact : PUBLISHED) {
-      assertEquals(artifact, text(pom(ROOT.resolve(artifact + "/pom.xml")).getDocumentElement(), "artifactId"));
+      assertEquals(
+          artifact,
+          text(pom(ROOT.resolve(artifact + "/pom.xml")).getDocumentElement(), "artifactId"));
     }
   }
 
   @Test
   void theLicenseAndAChangelogEntryForTheVersionAreThere() throws Exception {
     String license = Files.readString(ROOT.resolve("LICENSE"));
-    assertTrue(license.contains("Apache License") && license.contains("Version 2.0"), "LICENSE is Apache-2.0");
-    String version = text(pom(ROOT.resolve("pom.xml")).getDocumentElement(), "version").replace("-SNAPSHOT", "");
+    assertTrue(
+        license.contains("Apache License") && license.contains("Version 2.0"),
+        "LICENSE is Apache-2.0");
+    String version =
+        text(pom(ROOT.resolve("pom.xml")).getDocumentElement(), "version").replace("-SNAPSHOT", "");
     String changelog = Files.readString(ROOT.resolve("CHANGELOG.md"));
     assertTrue(changelog.contains("## " + version), "CHANGELOG.md has no section for " + version);
   }
@@ -57,17 +62,20 @@ class ReleaseTest {
     List<String> missing = new ArrayList<>();
     for (String module : List.of("channels-java", "channels-kotlin", "channels-jcstress")) {
       try (var files = Files.walk(ROOT.resolve(module + "/src/main"))) {
-        files.filter(p -> p.toString().endsWith(".java") || p.toString().endsWith(".kt"))
-            .forEach(p -> {
-              try {
-                String head = Files.readString(p).lines().limit(3).reduce("", (a, b) -> a + b + "\n");
-                if (!head.contains("SPDX-License-Identifier: Apache-2.0")) {
-                  missing.add(ROOT.relativize(p).toString());
-                }
-              } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-            });
+        files
+            .filter(p -> p.toString().endsWith(".java") || p.toString().endsWith(".kt"))
+            .forEach(
+                p -> {
+                  try {
+                    String head =
+                        Files.readString(p).lines().limit(3).reduce("", (a, b) -> a + b + "\n");
+                    if (!head.contains("SPDX-License-Identifier: Apache-2.0")) {
+                      missing.add(ROOT.relativize(p).toString());
+                    }
+                  } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                });
       }
     }
     assertEquals(List.of(), missing, "files without the license header");

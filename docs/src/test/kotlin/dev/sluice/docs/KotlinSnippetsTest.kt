@@ -10,7 +10,6 @@ import dev.sluice.coroutines.asFlow
 import dev.sluice.coroutines.asSluiceChannel
 import dev.sluice.coroutines.await
 import dev.sluice.coroutines.receiveAsFlow
-import java.util.concurrent.atomic.AtomicInteger
 import kotlin.concurrent.thread
 import kotlin.time.Duration.Companion.seconds
 import kotlinx.coroutines.Dispatchers
@@ -108,7 +107,10 @@ class KotlinSnippetsTest {
         val received = List(3) { coroutines.receive() }        // one queue: all three arrive
         // end snippet
         // spotless:on
-        assertEquals(listOf("from a coroutine", "from a future", "from a thread"), received.sorted())
+        assertEquals(
+            listOf("from a coroutine", "from a future", "from a thread"),
+            received.sorted(),
+        )
     }
 
     @Test

@@ -81,8 +81,8 @@ public final class RunAll {
       System.exit(1);
     }
     if (failed == 0) {
-      System.out.printf("== all %d examples ran and found their results right (%d ms)%n",
-          ran, millis);
+      System.out.printf(
+          "== all %d examples ran and found their results right (%d ms)%n", ran, millis);
     } else {
       System.out.printf("== %d of %d examples FAILED%n", failed, ran);
     }
@@ -112,7 +112,10 @@ public final class RunAll {
     } catch (TimeoutException e) {
       printThreads();
       return new TimeoutException(
-          example.name() + " did not finish within " + LIMIT.toSeconds() + " s (its threads above)");
+          example.name()
+              + " did not finish within "
+              + LIMIT.toSeconds()
+              + " s (its threads above)");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return e;
@@ -123,7 +126,9 @@ public final class RunAll {
   private static void printThreads() {
     for (Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
       ThreadGroup group = t.getKey().getThreadGroup();
-      if (t.getKey() == Thread.currentThread() || group == null || !group.getName().equals("main")) {
+      if (t.getKey() == Thread.currentThread()
+          || group == null
+          || !group.getName().equals("main")) {
         continue; // the JVM's own threads
       }
       System.out.println("   thread " + t.getKey().getName() + " (" + t.getKey().getState() + ")");

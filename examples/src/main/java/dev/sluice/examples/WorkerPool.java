@@ -80,8 +80,8 @@ public final class WorkerPool {
   }
 
   /**
-   * Receives one job at a time with receiveAsync, until the channel is closed and drained. Jobs that
-   * are there at once are taken in a loop rather than by recursion, so a full channel cannot
+   * Receives one job at a time with receiveAsync, until the channel is closed and drained. Jobs
+   * that are there at once are taken in a loop rather than by recursion, so a full channel cannot
    * overflow the stack.
    */
   private static void takeAsync(

@@ -28,7 +28,9 @@ sealed interface AccountCommand {
     /** Adds [amount]; answers the new balance. */
     class Deposit(val amount: Long, val reply: Oneshot<Long>) : AccountCommand
 
-    /** Takes [amount] out if the balance covers it; answers the new balance, or [InsufficientFunds]. */
+    /**
+     * Takes [amount] out if the balance covers it; answers the new balance, or [InsufficientFunds].
+     */
     class Withdraw(val amount: Long, val reply: Oneshot<Long>) : AccountCommand
 
     /** Answers the balance. */
@@ -59,7 +61,9 @@ suspend fun runAccount(mailbox: ReceiveChannel<AccountCommand>) {
     }
 }
 
-/** Sends the answer; an asker that gave up (cancelled its oneshot) must not bring the actor down. */
+/**
+ * Sends the answer; an asker that gave up (cancelled its oneshot) must not bring the actor down.
+ */
 private fun Oneshot<Long>.answer(value: Long) {
     try {
         send(value)
@@ -69,7 +73,9 @@ private fun Oneshot<Long>.answer(value: Long) {
 }
 
 /** Asks the actor from a coroutine: sends the command, then suspends until the answer comes. */
-private suspend fun SendChannel<AccountCommand>.ask(command: (Oneshot<Long>) -> AccountCommand): Long {
+private suspend fun SendChannel<AccountCommand>.ask(
+    command: (Oneshot<Long>) -> AccountCommand
+): Long {
     val reply = Oneshot.create<Long>()
     send(command(reply))
     return reply.await() // throws the actor's reason if it closed the oneshot with one
@@ -99,7 +105,9 @@ fun main() = runBlocking {
     val fromJavaPaid = AccountTeller.withdraw(mailbox, 120).await()
     println("   Java withdraws 1000: $fromJavaRefused")
     println("   Java withdraws 120: $fromJavaPaid")
-    check(fromJavaRefused.startsWith("refused")) { "expected Java's overdraft refused: $fromJavaRefused" }
+    check(fromJavaRefused.startsWith("refused")) {
+        "expected Java's overdraft refused: $fromJavaRefused"
+    }
     val left = account.ask(AccountCommand::Balance)
     check(left == 380L) { "expected a balance of 380 after the withdrawal, got $left" }
 

@@ -33,33 +33,40 @@ fun main() {
     val config = Watch.create(Config(version = 0, poolSize = 4))
 
     val resizerSaw = mutableListOf<Int>()
-    val reader = config.subscribe() // before the admin starts: its first changed() waits for version 1
-    val resizer = thread(name = "pool-resizer") {
-        reader.use {
-            while (true) {
-                val next =
-                    try {
-                        it.changed() // waits for a version this reader has not seen
-                    } catch (e: ChannelClosedException) {
-                        break // the watch is closed, and this reader saw its last version
-                    }
-                resizerSaw += next.version // a real service would resize its pool to next.poolSize here
+    val reader =
+        config.subscribe() // before the admin starts: its first changed() waits for version 1
+    val resizer =
+        thread(name = "pool-resizer") {
+            reader.use {
+                while (true) {
+                    val next =
+                        try {
+                            it.changed() // waits for a version this reader has not seen
+                        } catch (e: ChannelClosedException) {
+                            break // the watch is closed, and this reader saw its last version
+                        }
+                    resizerSaw +=
+                        next.version // a real service would resize its pool to next.poolSize here
+                }
             }
         }
-    }
 
     val flowSaw = runBlocking {
         val collecting = CompletableDeferred<Unit>()
-        val collector = async(Dispatchers.Default) {
-            config.asFlow() // subscribes when the collection starts, and emits the current value first
-                .onEach { collecting.complete(Unit) }
-                .map { it.version }
-                .toList() // completes when the watch is closed
-        }
+        val collector =
+            async(Dispatchers.Default) {
+                config
+                    .asFlow() // subscribes when the collection starts, and emits the current value
+                    // first
+                    .onEach { collecting.complete(Unit) }
+                    .map { it.version }
+                    .toList() // completes when the watch is closed
+            }
         collecting.await() // the flow has subscribed (and the resizer before it): the admin starts
         for (v in 1..LAST) {
             delay(2) // the admin's pace; readers may be faster or slower
-            config.value = Config(version = v, poolSize = 4 + v % 3) // Watch.set, in Kotlin's spelling
+            config.value =
+                Config(version = v, poolSize = 4 + v % 3) // Watch.set, in Kotlin's spelling
         }
         config.close() // readers see the last version, then their waits end
         collector.await()
@@ -70,7 +77,9 @@ fun main() {
     println("   the pool resizer (Java thread, changed()) saw versions $resizerSaw")
     println("   the coroutine (asFlow()) saw versions $flowSaw")
     for ((who, saw) in listOf("resizer" to resizerSaw, "flow" to flowSaw)) {
-        check(saw.zipWithNext().all { (a, b) -> a < b }) { "expected $who to see only newer versions: $saw" }
+        check(saw.zipWithNext().all { (a, b) -> a < b }) {
+            "expected $who to see only newer versions: $saw"
+        }
         check(saw.lastOrNull() == LAST) { "expected $who to see the last version, $LAST: $saw" }
     }
 }

@@ -27,37 +27,45 @@ private const val WORKERS = 4
 
 fun main() {
     val jobs = Channel.bounded<Int>(32) // producers wait while 32 jobs wait
-    val producers = List(PRODUCERS) { p ->
-        thread(name = "producer-$p") {
-            for (i in 0 until JOBS_EACH) jobs.send(p * JOBS_EACH + i) // blocking send
-        }
-    }
-
-    val doneCount = AtomicIntegerArray(PRODUCERS * JOBS_EACH) // how often each job was done
-    val perWorker = runBlocking(Dispatchers.Default) {
-        val queue = jobs.asCoroutineChannel()
-        val workers = List(WORKERS) {
-            async {
-                var done = 0
-                for (job in queue) { // ends when the channel is closed and drained
-                    doneCount.incrementAndGet(job)
-                    done++
-                    if (done % 100 == 0) yield() // a long job lets its thread go now and then
-                }
-                done
+    val producers =
+        List(PRODUCERS) { p ->
+            thread(name = "producer-$p") {
+                for (i in 0 until JOBS_EACH) jobs.send(p * JOBS_EACH + i) // blocking send
             }
         }
-        runInterruptible(Dispatchers.IO) { producers.forEach { it.join() } } // no blocked worker thread
-        jobs.close() // every job was sent: the workers finish what is buffered, then stop
-        workers.awaitAll()
-    }
+
+    val doneCount = AtomicIntegerArray(PRODUCERS * JOBS_EACH) // how often each job was done
+    val perWorker =
+        runBlocking(Dispatchers.Default) {
+            val queue = jobs.asCoroutineChannel()
+            val workers =
+                List(WORKERS) {
+                    async {
+                        var done = 0
+                        for (job in queue) { // ends when the channel is closed and drained
+                            doneCount.incrementAndGet(job)
+                            done++
+                            if (done % 100 == 0)
+                                yield() // a long job lets its thread go now and then
+                        }
+                        done
+                    }
+                }
+            runInterruptible(Dispatchers.IO) {
+                producers.forEach { it.join() }
+            } // no blocked worker thread
+            jobs.close() // every job was sent: the workers finish what is buffered, then stop
+            workers.awaitAll()
+        }
 
     val total = PRODUCERS * JOBS_EACH
     val wrong = (0 until total).filter { doneCount[it] != 1 }
     check(wrong.isEmpty()) {
         "expected every job done once; ${wrong.size} were not, the first job ${wrong.first()}"
     }
-    check(perWorker.sum() == total) { "expected the workers' counts to add up to $total: $perWorker" }
+    check(perWorker.sum() == total) {
+        "expected the workers' counts to add up to $total: $perWorker"
+    }
     println("   $total jobs from $PRODUCERS Java threads, each done once by $WORKERS coroutines")
     println("   jobs per coroutine: ${perWorker.joinToString()} (the split varies from run to run)")
 }

@@ -40,48 +40,59 @@ fun main() {
 
     var fraudMissed = 0L
     val fraudSaw = mutableListOf<String>()
-    val fraudThread = thread(name = "fraud-check") {
-        fraudCheck.use {
-            while (true) {
-                try {
-                    fraudSaw += it.receive()
-                } catch (e: LaggedException) {
-                    fraudMissed += e.missed() // the next receive goes on from the oldest event held
-                } catch (e: ChannelClosedException) {
-                    break // the bus is closed, and every event it held was received
+    val fraudThread =
+        thread(name = "fraud-check") {
+            fraudCheck.use {
+                while (true) {
+                    try {
+                        fraudSaw += it.receive()
+                    } catch (e: LaggedException) {
+                        fraudMissed +=
+                            e.missed() // the next receive goes on from the oldest event held
+                    } catch (e: ChannelClosedException) {
+                        break // the bus is closed, and every event it held was received
+                    }
                 }
             }
         }
-    }
 
     runBlocking {
         var dashboardMissed = 0L
-        val dashboardSaw = async(Dispatchers.Default) {
-            dashboard.use { // the flow completes when the bus is closed and every event held was taken
-                it.receiveAsFlow(onLag = { missed -> dashboardMissed += missed }).toList()
+        val dashboardSaw =
+            async(Dispatchers.Default) {
+                dashboard
+                    .use { // the flow completes when the bus is closed and every event held was
+                        // taken
+                        it.receiveAsFlow(onLag = { missed -> dashboardMissed += missed }).toList()
+                    }
             }
-        }
 
-        val publisher = thread(name = "publisher") {
-            for (i in 1..EVENTS) {
-                bus.send("order-$i") // never waits, however slow a subscriber is
-                Thread.sleep(1) // orders come in one by one
+        val publisher =
+            thread(name = "publisher") {
+                for (i in 1..EVENTS) {
+                    bus.send("order-$i") // never waits, however slow a subscriber is
+                    Thread.sleep(1) // orders come in one by one
+                }
+                bus.close()
             }
-            bus.close()
-        }
         runInterruptible(Dispatchers.IO) { publisher.join() } // waits without blocking this thread
 
         var archiveMissed = 0L
         val archived = mutableListOf<String>()
         archive.use {
-            for (e in it.asReceiveChannel(onLag = { missed -> archiveMissed += missed })) archived += e
+            for (e in
+                it.asReceiveChannel(onLag = { missed -> archiveMissed += missed })) archived += e
         }
         val range = "${archived.first()}..${archived.last()}"
         println("   archiver (paused, onLag): missed $archiveMissed, then archived $range")
         val lag = (EVENTS - CAPACITY).toLong()
-        check(archiveMissed == lag) { "expected the archiver to miss $lag, it missed $archiveMissed" }
+        check(archiveMissed == lag) {
+            "expected the archiver to miss $lag, it missed $archiveMissed"
+        }
         val stillHeld = (EVENTS - CAPACITY + 1..EVENTS).map { "order-$it" }
-        check(archived == stillHeld) { "expected the archiver to get the last $CAPACITY events: $archived" }
+        check(archived == stillHeld) {
+            "expected the archiver to get the last $CAPACITY events: $archived"
+        }
 
         report("dashboard (coroutine, receiveAsFlow)", dashboardSaw.await(), dashboardMissed)
     }
@@ -91,8 +102,14 @@ fun main() {
 
 /** Prints what a live subscriber got, and checks that it accounts for every event, in order. */
 private fun report(who: String, saw: List<String>, missed: Long) {
-    println("   $who: received ${saw.size}" + if (missed > 0) ", missed $missed" else ", all of them")
+    println(
+        "   $who: received ${saw.size}" + if (missed > 0) ", missed $missed" else ", all of them"
+    )
     val numbers = saw.map { it.removePrefix("order-").toInt() }
-    check(numbers.zipWithNext().all { (a, b) -> a < b }) { "expected $who to receive in order: $numbers" }
-    check(saw.size + missed == EVENTS.toLong()) { "expected $who to receive, or be told of, every event" }
+    check(numbers.zipWithNext().all { (a, b) -> a < b }) {
+        "expected $who to receive in order: $numbers"
+    }
+    check(saw.size + missed == EVENTS.toLong()) {
+        "expected $who to receive, or be told of, every event"
+    }
 }

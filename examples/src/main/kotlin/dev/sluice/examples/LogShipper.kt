@@ -32,7 +32,8 @@ fun main() {
         val shipped = mutableListOf<List<String>>()
         runBlocking {
             val batch = ArrayList<String>(BATCH)
-            // consumeEach ends when the reader closes the channel; if shipping fails, it cancels the
+            // consumeEach ends when the reader closes the channel; if shipping fails, it cancels
+            // the
             // channel, and the reader's next send fails: it stops instead of waiting forever.
             lines.asCoroutineChannel().consumeEach { line ->
                 batch += line
@@ -45,7 +46,9 @@ fun main() {
         }
         reader.join()
 
-        check(shipped.flatten() == written) { "expected every line shipped once, in order: $shipped" }
+        check(shipped.flatten() == written) {
+            "expected every line shipped once, in order: $shipped"
+        }
         val batches = (LINES + BATCH - 1) / BATCH
         check(shipped.size == batches) { "expected $batches batches, shipped ${shipped.size}" }
         println("   the reader closed the channel: $LINES lines shipped in ${shipped.size} batches")

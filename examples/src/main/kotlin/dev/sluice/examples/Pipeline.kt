@@ -38,19 +38,22 @@ private fun parse(line: String): Reading? {
 }
 
 fun main() {
-    // Made from Kotlin: kotlinx Channels over Sluice queues, whose Java faces go to the Java sensors.
+    // Made from Kotlin: kotlinx Channels over Sluice queues, whose Java faces go to the Java
+    // sensors.
     val raw = SluiceChannel<String>(capacity = 16) // the fan-in: three sources, one channel
     val stop = SluiceChannel<String>() // rendezvous: a send returns once a sensor took the token
-    val sensors = listOf("north", "south").map { name ->
-        Sensor(name, raw.asSluiceChannel(), stop.asSluiceChannel())
-    }
+    val sensors =
+        listOf("north", "south").map { name ->
+            Sensor(name, raw.asSluiceChannel(), stop.asSluiceChannel())
+        }
     val threads = sensors.map { Thread(it, "sensor-${it.name()}").apply { start() } }
 
     var dropped = 0
     var counted = 0
     var sentByCoroutine = 0
     runBlocking {
-        launch { // the third sensor, a coroutine: the same select as Sensor's, in kotlinx's spelling
+        launch { // the third sensor, a coroutine: the same select as Sensor's, in kotlinx's
+            // spelling
             while (
                 select {
                     stop.onReceive { false }
@@ -62,7 +65,8 @@ fun main() {
         }
 
         val parsed = SluiceChannel<Reading>(capacity = 16)
-        launch { // stage 1: two parsers share the raw channel; when both are done, the output closes
+        launch { // stage 1: two parsers share the raw channel; when both are done, the output
+            // closes
             coroutineScope {
                 repeat(2) {
                     launch {
@@ -94,7 +98,11 @@ fun main() {
     threads.forEach { it.join() }
 
     val sent = sensors.sumOf { it.sent() } + sentByCoroutine
-    println("   sensors sent $sent readings; $counted counted + $dropped dropped = ${counted + dropped}")
+    println(
+        "   sensors sent $sent readings; $counted counted + $dropped dropped = ${counted + dropped}"
+    )
     check(counted >= ENOUGH) { "expected the sink to count at least $ENOUGH, it counted $counted" }
-    check(sent == counted + dropped) { "expected every reading sent to be counted or dropped, once" }
+    check(sent == counted + dropped) {
+        "expected every reading sent to be counted or dropped, once"
+    }
 }

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * The numbers are doubled so that "holds p" and "free for p + 1" differ when {@code n} is 1 (with
  * {@code p + 1} and {@code p + n} they are the same number, and a send would overwrite an element).
  *
- * Allocates nothing after construction.
+ * <p>Allocates nothing after construction.
  *
  * @param <E> the element type
  */
@@ -29,7 +29,10 @@ final class ArrayLane<E> extends Lane<E> {
   private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
 
   private final int n;
-  /** {@code n - 1} when {@code n} is a power of two, else -1 (then slots are found by {@code %}). */
+
+  /**
+   * {@code n - 1} when {@code n} is a power of two, else -1 (then slots are found by {@code %}).
+   */
   private final int mask;
 
   private final long[] seqs;

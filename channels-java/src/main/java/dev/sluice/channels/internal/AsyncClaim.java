@@ -20,10 +20,11 @@ import org.jspecify.annotations.Nullable;
  * claim that decides between delivering to it and its withdrawal (cancel, {@code orTimeout}, an
  * outside {@code complete}), which then reports success only if nothing was taken for it.
  *
- * <p>The wait receives the signal's token asynchronously ({@link #awaitToken}); when the token comes,
- * {@link #accept} calls {@link #tokenCame()} if the wait is still open, or {@link
+ * <p>The wait receives the signal's token asynchronously ({@link #awaitToken}); when the token
+ * comes, {@link #accept} calls {@link #tokenCame()} if the wait is still open, or {@link
  * #tokenAfterWithdrawal()} if it was withdrawn meanwhile, and the kind hands the token on. The kind
- * completes the future only after winning {@link #claim()}, through {@link #settle} or {@link #fail}.
+ * completes the future only after winning {@link #claim()}, through {@link #settle} or {@link
+ * #fail}.
  *
  * <p>The class is the token's callback itself, so a wait allocates no callback of its own.
  *

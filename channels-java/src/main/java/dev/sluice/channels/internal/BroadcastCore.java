@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 // Invariant: the element with sequence number s is at ring[s % capacity] from the moment tail moves
-// past s until the send of s + capacity overwrites it, and that send first sees tail at s + capacity;
+// past s until the send of s + capacity overwrites it, and that send first sees tail at s +
+// capacity;
 // every send and the close raise the signal of every open subscriber before the lock is released.
 package dev.sluice.channels.internal;
 
@@ -43,14 +44,14 @@ public final class BroadcastCore<E> {
   final ReentrantLock lock = new ReentrantLock();
 
   /**
-   * The element with sequence number {@code s} is at {@code ring[s % ring.length]}. Written under the
-   * lock with release stores, before {@link #tail} moves past it.
+   * The element with sequence number {@code s} is at {@code ring[s % ring.length]}. Written under
+   * the lock with release stores, before {@link #tail} moves past it.
    */
   final Object[] ring;
 
   /**
-   * The sequence number of the next send: the ring holds the elements before it, at most its length.
-   * Written under the lock; read without it by subscribers.
+   * The sequence number of the next send: the ring holds the elements before it, at most its
+   * length. Written under the lock; read without it by subscribers.
    */
   volatile long tail;
 
@@ -99,8 +100,8 @@ public final class BroadcastCore<E> {
   }
 
   /**
-   * A new subscriber, which will receive every element sent from now on; on a closed broadcast,
-   * one that finds it closed.
+   * A new subscriber, which will receive every element sent from now on; on a closed broadcast, one
+   * that finds it closed.
    *
    * @return the new subscriber's state machine
    */
@@ -182,8 +183,14 @@ public final class BroadcastCore<E> {
   public String toString() {
     lock.lock();
     try {
-      return "Broadcast[" + (closed ? "closed, " : "") + tail + " sent, capacity " + ring.length
-          + ", " + subscribers.size() + " subscribers]";
+      return "Broadcast["
+          + (closed ? "closed, " : "")
+          + tail
+          + " sent, capacity "
+          + ring.length
+          + ", "
+          + subscribers.size()
+          + " subscribers]";
     } finally {
       lock.unlock();
     }

@@ -40,16 +40,16 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BufferedChannel<E> extends ChannelEngine<E> implements Channel<E> {
   /**
-   * How many times a blocking send or receive retries the fast path, spinning, when it found the lane
-   * full or empty, before it takes the lock and queues a waiter: the system property {@code
+   * How many times a blocking send or receive retries the fast path, spinning, when it found the
+   * lane full or empty, before it takes the lock and queues a waiter: the system property {@code
    * sluice.pollSpins}, 256 by default (none on virtual threads or a single CPU, as {@link Spinning}
    * explains).
    *
    * <p>Without it, a consumer that finds the lane empty registers at once, and the producer then
-   * hands it every element one by one through the lock, each hand-off a claim and a wake-up: the two
-   * threads run in lockstep however large the buffer. Retrying lets the producer fill the lane and
-   * the consumer drain it. A retrying operation never overtakes a registered waiter: while one is
-   * queued the lane's flags send every fast operation to the lock.
+   * hands it every element one by one through the lock, each hand-off a claim and a wake-up: the
+   * two threads run in lockstep however large the buffer. Retrying lets the producer fill the lane
+   * and the consumer drain it. A retrying operation never overtakes a registered waiter: while one
+   * is queued the lane's flags send every fast operation to the lock.
    */
   private static final int POLLS = Integer.getInteger("sluice.pollSpins", 256);
 
@@ -353,8 +353,7 @@ public final class BufferedChannel<E> extends ChannelEngine<E> implements Channe
   @Override
   public Stream<E> stream() {
     return StreamSupport.stream(
-        Spliterators.spliteratorUnknownSize(
-            iterator(), Spliterator.ORDERED | Spliterator.NONNULL),
+        Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED | Spliterator.NONNULL),
         false);
   }
 
@@ -362,7 +361,6 @@ public final class BufferedChannel<E> extends ChannelEngine<E> implements Channe
   public int capacity() {
     return capacity;
   }
-
 
   /** Receives until the channel is closed and drained; see {@link Channel#iterator()}. */
   private final class ReceivingIterator implements Iterator<E> {

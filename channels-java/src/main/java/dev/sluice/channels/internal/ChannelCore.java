@@ -14,8 +14,8 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The state of a channel and the steps that change it under the lock: whenever the lock is free,
- * a queued receive means nothing is buffered, a queued send means the buffer is full, a closed
+ * The state of a channel and the steps that change it under the lock: whenever the lock is free, a
+ * queued receive means nothing is buffered, a queued send means the buffer is full, a closed
  * channel has no waiter at all, and the lane's flags match the queues. Every method here that
  * changes the state runs under the lock (or takes it), and leaves what must run after the unlock to
  * its caller.
@@ -51,17 +51,17 @@ import org.jspecify.annotations.Nullable;
  * The fast path ({@link Lane#offer} and {@link Lane#poll} without the lock) keeps these invariants
  * because the flags shut it off, atomically, before a waiter is queued: an operation that finds the
  * lane full or empty takes the lock, sets the flags ({@link #beginWait}), and looks again; only if
- * the lane is still full or empty (now for good, since no fast claim can get past the flags) does it
- * queue its waiter. Once the queues are empty again the lock holder clears the flags ({@link
+ * the lane is still full or empty (now for good, since no fast claim can get past the flags) does
+ * it queue its waiter. Once the queues are empty again the lock holder clears the flags ({@link
  * #settle}).
  *
- * A send first hands its element to the oldest waiting receive, claiming it; failing that it buffers
- * the element; failing that it waits (or drops, or reports full). A receive first takes the buffer's
- * head and refills the buffer from the oldest waiting send; with an empty buffer (a rendezvous
- * channel) it takes the oldest waiting send's element directly; failing that it waits. Each claim is
- * a {@code cas} on the waiter, which may fail because the waiter was withdrawn or its select chose
- * another clause: the claimer then drops that waiter and tries the next one, so an element is never
- * handed to an operation that is gone.
+ * <p>A send first hands its element to the oldest waiting receive, claiming it; failing that it
+ * buffers the element; failing that it waits (or drops, or reports full). A receive first takes the
+ * buffer's head and refills the buffer from the oldest waiting send; with an empty buffer (a
+ * rendezvous channel) it takes the oldest waiting send's element directly; failing that it waits.
+ * Each claim is a {@code cas} on the waiter, which may fail because the waiter was withdrawn or its
+ * select chose another clause: the claimer then drops that waiter and tries the next one, so an
+ * element is never handed to an operation that is gone.
  *
  * <p>Nothing outside the engine runs while the lock is held: a claimed waiter is resumed, and an
  * undelivered element handed to the user's handler, after the unlock. The {@code *Locked} methods
@@ -78,7 +78,8 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
 
   /**
    * The largest capacity whose lane is one array allocated up front ({@link ArrayLane}, about 12
-   * bytes per slot); larger bounded channels get chunks allocated as they fill ({@link LinkedLane}).
+   * bytes per slot); larger bounded channels get chunks allocated as they fill ({@link
+   * LinkedLane}).
    */
   static final int ARRAY_LANE_MAX = 1 << 14;
 
@@ -96,6 +97,7 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
   // Guarded by lock.
   final WaiterQueue<E> senders = new WaiterQueue<>();
   final WaiterQueue<E> receivers = new WaiterQueue<>();
+
   /** Elements given back, oldest first; made on the first give-back. */
   private @Nullable ArrayDeque<E> front;
 
@@ -108,7 +110,9 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
   /** Whether the channel was cancelled (not just closed): give-backs then go to the handler. */
   private boolean cancelled;
 
-  /** Whether {@link #finish} closed the channel after a last send; written before {@link #closed}. */
+  /**
+   * Whether {@link #finish} closed the channel after a last send; written before {@link #closed}.
+   */
   volatile boolean closedBySend;
 
   /**
@@ -119,7 +123,9 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
 
   static final Object HANDLER_RAN = new Object();
 
-  /** Written under the lock before {@link #closed}; read without the lock by {@link #closeCause()}. */
+  /**
+   * Written under the lock before {@link #closed}; read without the lock by {@link #closeCause()}.
+   */
   private @Nullable Throwable closeCause;
 
   /**
@@ -219,8 +225,8 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
   /**
    * Receives an element if one can be had without waiting. Under the lock.
    *
-   * @return the element (then {@link #toResume} may hold a send to resume), or {@code null} if there
-   *     is none now; the caller tells empty from closed by {@link #closed}
+   * @return the element (then {@link #toResume} may hold a send to resume), or {@code null} if
+   *     there is none now; the caller tells empty from closed by {@link #closed}
    */
   final @Nullable E receiveLocked() {
     ArrayDeque<E> given = front;
@@ -263,8 +269,8 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
 
   /**
    * Hands {@code e}, given back by a receive that could not deliver it, to the oldest waiting
-   * receive ({@link #toResume}), or puts it back at the head; or drops it ({@link #dropped}) when no
-   * receive would ever take it. Under the lock; {@link #settle} opens the lane again.
+   * receive ({@link #toResume}), or puts it back at the head; or drops it ({@link #dropped}) when
+   * no receive would ever take it. Under the lock; {@link #settle} opens the lane again.
    */
   final void giveBackLocked(E e) {
     // Shut fast receives first: one that saw the lane empty and closed has then answered before
@@ -295,8 +301,8 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
 
   /**
    * Locks for an operation that may claim waiters. If a queued waiter must be claimed inside a
-   * {@link ClaimFrame} and this thread is not in one, unlocks again (nothing was changed) and returns
-   * {@code false}: the caller then starts over inside a frame.
+   * {@link ClaimFrame} and this thread is not in one, unlocks again (nothing was changed) and
+   * returns {@code false}: the caller then starts over inside a frame.
    */
   final boolean lockForClaims() {
     lock.lock();
@@ -307,15 +313,18 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
     return true;
   }
 
-  /** Whether a claim here must happen inside a {@link ClaimFrame} this thread is not in. Under the lock. */
+  /**
+   * Whether a claim here must happen inside a {@link ClaimFrame} this thread is not in. Under the
+   * lock.
+   */
   final boolean needsFrameLocked() {
     return (senders.needsFrame() || receivers.needsFrame()) && !ClaimFrame.inside();
   }
 
   /**
    * Shuts the lane's fast path for a send or receive about to wait: from now on, until {@link
-   * #settle}, no send claims past the lock, nor (for {@code send}) any receive. Under the lock, before
-   * the look at the lane whose failure makes the operation wait.
+   * #settle}, no send claims past the lock, nor (for {@code send}) any receive. Under the lock,
+   * before the look at the lane whose failure makes the operation wait.
    */
   final void beginWait(boolean send) {
     lane.shutForWait(send);
@@ -357,7 +366,9 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
     return w;
   }
 
-  /** Takes the element dropped by the last {@link #sendLocked} or {@link #giveBackLocked}; locked. */
+  /**
+   * Takes the element dropped by the last {@link #sendLocked} or {@link #giveBackLocked}; locked.
+   */
   final @Nullable E takeDropped() {
     E e = dropped;
     dropped = null;
@@ -439,8 +450,8 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
    * doing nothing at all if {@code last} cannot be sent now).
    *
    * @return {@link Outcome#SENT} if this call closed the channel (having sent {@code last}, if
-   *     given); {@link Outcome#CLOSED} if it was closed before; {@link Outcome#FULL} if {@code last}
-   *     found no room
+   *     given); {@link Outcome#CLOSED} if it was closed before; {@link Outcome#FULL} if {@code
+   *     last} found no room
    */
   final int finish(@Nullable E last, @Nullable Throwable cause, boolean cancel) {
     int outcome;
@@ -506,7 +517,8 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
       Waiter<E> next = failed.next;
       failed.next = null;
       try {
-        failed.resume(); // the engine's waiters never throw; a plugged-in one must not strand others
+        failed
+            .resume(); // the engine's waiters never throw; a plugged-in one must not strand others
       } catch (Throwable failure) {
         reportUncaught(failure);
       }
@@ -523,7 +535,9 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
     return outcome;
   }
 
-  /** Claims every waiter of {@code queue} as failed by close; chains them in front of {@code acc}. */
+  /**
+   * Claims every waiter of {@code queue} as failed by close; chains them in front of {@code acc}.
+   */
   private static <E> @Nullable Waiter<E> claimAllClosed(
       WaiterQueue<E> queue, @Nullable Waiter<E> acc) {
     for (Waiter<E> w; (w = queue.pollFirst()) != null; ) {

@@ -80,12 +80,13 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
 
   /**
    * The locked part of every receive: takes the oldest element (a given-back one, the lane's head,
-   * or a waiting send's) if there is one now, else queues {@code w}, if given. A received element is
-   * also stored in {@code w}, if given, under the lock. A send this receive claims is resumed after
-   * the unlock.
+   * or a waiting send's) if there is one now, else queues {@code w}, if given. A received element
+   * is also stored in {@code w}, if given, under the lock. A send this receive claims is resumed
+   * after the unlock.
    *
-   * @return in the vocabulary of {@link Lane#poll}: the element; or {@link Lane#CLOSED_EMPTY} if the
-   *     channel is closed and drained; or {@link Lane#EMPTY}, nothing now (and {@code w} is queued)
+   * @return in the vocabulary of {@link Lane#poll}: the element; or {@link Lane#CLOSED_EMPTY} if
+   *     the channel is closed and drained; or {@link Lane#EMPTY}, nothing now (and {@code w} is
+   *     queued)
    */
   final Object receiveSlow(@Nullable Waiter<E> w) {
     Object result;
@@ -152,17 +153,17 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
   }
 
   /**
-   * Sends {@code element} if that can happen without waiting, as {@link #trySendOutcome}, but leaves
-   * a waiting receive that takes it unresumed: the waiter goes to {@code resumeLater}, and the caller
-   * resumes it with {@link #resumeAll} once it has released locks of its own. For a kind that sends
-   * while it holds its own lock (a watch signalling its readers), so that no resumption, which may
-   * run user code, runs under that lock.
+   * Sends {@code element} if that can happen without waiting, as {@link #trySendOutcome}, but
+   * leaves a waiting receive that takes it unresumed: the waiter goes to {@code resumeLater}, and
+   * the caller resumes it with {@link #resumeAll} once it has released locks of its own. For a kind
+   * that sends while it holds its own lock (a watch signalling its readers), so that no resumption,
+   * which may run user code, runs under that lock.
    *
-   * <p>A receive whose claim resumes it (a kotlinx select) is resumed by the claim itself: the caller
-   * holds it back by sending inside {@link Engines#inClaimFrame}, around its own lock. A caller not
-   * in a frame when such a receive waits gets {@link Outcome#NEEDS_FRAME}, and nothing was done: it
-   * sends again inside a frame, after its unlock. (Opening a frame here would run that receive's
-   * coroutine when the frame closes, still under the caller's lock.)
+   * <p>A receive whose claim resumes it (a kotlinx select) is resumed by the claim itself: the
+   * caller holds it back by sending inside {@link Engines#inClaimFrame}, around its own lock. A
+   * caller not in a frame when such a receive waits gets {@link Outcome#NEEDS_FRAME}, and nothing
+   * was done: it sends again inside a frame, after its unlock. (Opening a frame here would run that
+   * receive's coroutine when the frame closes, still under the caller's lock.)
    *
    * <p>An element dropped by an overflow policy goes to the undelivered-element handler at once, in
    * this call: a caller holding a lock should use a channel without one.
@@ -199,12 +200,13 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
 
   /**
    * Sends the element of {@code w} ({@link Waiter#item()}) at once if the channel can take it, or
-   * queues {@code w} to wait for room. The lane's fast path should have been tried first: this takes
-   * the lock.
+   * queues {@code w} to wait for room. The lane's fast path should have been tried first: this
+   * takes the lock.
    *
    * <p>After {@link Outcome#QUEUED} the waiter belongs to the channel until it is claimed ({@link
-   * Waiter#resume()} is then called once, with no lock held) or withdrawn by its owner. After {@link
-   * Outcome#SENT} or {@link Outcome#CLOSED} the waiter was not queued and will never be resumed.
+   * Waiter#resume()} is then called once, with no lock held) or withdrawn by its owner. After
+   * {@link Outcome#SENT} or {@link Outcome#CLOSED} the waiter was not queued and will never be
+   * resumed.
    *
    * @param w a new waiter of a send, not queued anywhere
    * @return {@link Outcome#SENT}, {@link Outcome#CLOSED} or {@link Outcome#QUEUED}
@@ -216,12 +218,12 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
   }
 
   /**
-   * Receives into {@code w} at once if an element is there, or queues {@code w} to wait for one. The
-   * lane's fast path should have been tried first: this takes the lock.
+   * Receives into {@code w} at once if an element is there, or queues {@code w} to wait for one.
+   * The lane's fast path should have been tried first: this takes the lock.
    *
-   * <p>After {@link Outcome#RECEIVED} the element is in {@code w} ({@link Waiter#item()}), which was
-   * not queued. After {@link Outcome#QUEUED} the waiter belongs to the channel until it is claimed or
-   * withdrawn, as in {@link #sendOrEnqueue}.
+   * <p>After {@link Outcome#RECEIVED} the element is in {@code w} ({@link Waiter#item()}), which
+   * was not queued. After {@link Outcome#QUEUED} the waiter belongs to the channel until it is
+   * claimed or withdrawn, as in {@link #sendOrEnqueue}.
    *
    * @param w a new waiter of a receive, not queued anywhere
    * @return {@link Outcome#RECEIVED}, {@link Outcome#CLOSED} (closed and drained) or {@link
@@ -239,8 +241,8 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
    * Sends {@code element} through the lock-free fast path alone: never takes the lock.
    *
    * @param element the element
-   * @return {@code true} if it was sent; {@code false} if the caller must take the slow path ({@link
-   *     #sendOrEnqueue} or {@link #trySendOutcome}): full, closed, or someone waits
+   * @return {@code true} if it was sent; {@code false} if the caller must take the slow path
+   *     ({@link #sendOrEnqueue} or {@link #trySendOutcome}): full, closed, or someone waits
    */
   public boolean offerFast(E element) {
     return lane.offer(element, false) == Lane.OK;
@@ -258,12 +260,12 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
   }
 
   /**
-   * Whether a send whose fast path ({@link #offerFast}) failed may still complete at once through the
-   * lock: a receive waits, the buffer has room, the policy drops, or the channel is closed. Read
-   * without the lock, so only a hint, for a caller whose waiter costs more than a lock ({@link
+   * Whether a send whose fast path ({@link #offerFast}) failed may still complete at once through
+   * the lock: a receive waits, the buffer has room, the policy drops, or the channel is closed.
+   * Read without the lock, so only a hint, for a caller whose waiter costs more than a lock ({@link
    * BufferedChannel#sendAsync} makes a waiter and its future; a blocking send, its {@code
-   * ParkingWaiter}), which may try the locked send without a waiter first when this says so. A wrong
-   * answer costs a lock or a waiter, never an outcome.
+   * ParkingWaiter}), which may try the locked send without a waiter first when this says so. A
+   * wrong answer costs a lock or a waiter, never an outcome.
    *
    * @return {@code true} if {@link #trySendOutcome} is worth a try
    */
@@ -318,8 +320,8 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
 
   /**
    * Removes a waiter that will never be claimed (its select finished elsewhere, its coroutine was
-   * cancelled) from the queue that holds it, if any still does; claims of it would fail anyway, this
-   * lets it go at once.
+   * cancelled) from the queue that holds it, if any still does; claims of it would fail anyway,
+   * this lets it go at once.
    *
    * @param w the waiter
    */
@@ -334,9 +336,10 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
    * make the buffer hold more than its capacity for a while (sends wait, or drop, until it is below
    * again); with {@code DROP_OLDEST} it is dropped if the buffer is full, being the oldest.
    *
-   * <p>It goes to {@code onUndeliveredElement} instead when the channel was cancelled, or closed and
-   * drained: receivers may have seen the channel closed for receive already, and none would ever
-   * take it. A closed channel that still holds elements takes it back; its receivers drain it first.
+   * <p>It goes to {@code onUndeliveredElement} instead when the channel was cancelled, or closed
+   * and drained: receivers may have seen the channel closed for receive already, and none would
+   * ever take it. A closed channel that still holds elements takes it back; its receivers drain it
+   * first.
    *
    * @param e the element
    */
@@ -437,8 +440,8 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
   }
 
   /**
-   * Cancels the channel with {@code cause} as its close cause: {@link #cancel()} with a cause of the
-   * caller's choosing.
+   * Cancels the channel with {@code cause} as its close cause: {@link #cancel()} with a cause of
+   * the caller's choosing.
    *
    * @param cause the cause that failing receives and sends carry
    * @return {@code true} if this call closed the channel, {@code false} if it was closed before
@@ -461,8 +464,8 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
   }
 
   /**
-   * Sends {@code element} if the channel can take it now, and closes the channel in the same step: no
-   * other send comes between, and receivers get the element, then find the channel closed. A
+   * Sends {@code element} if the channel can take it now, and closes the channel in the same step:
+   * no other send comes between, and receivers get the element, then find the channel closed. A
    * oneshot's send.
    *
    * @param element the element

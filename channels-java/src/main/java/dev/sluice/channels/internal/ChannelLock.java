@@ -7,7 +7,8 @@ package dev.sluice.channels.internal;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The lock of one channel: a {@link ReentrantLock} that may spin briefly before it queues and parks.
+ * The lock of one channel: a {@link ReentrantLock} that may spin briefly before it queues and
+ * parks.
  *
  * <p>A channel holds its lock for a few dozen nanoseconds. A plain {@code ReentrantLock} parks a
  * thread that finds it taken after very little spinning, and the unpark that follows costs
@@ -35,8 +36,8 @@ final class ChannelLock extends ReentrantLock {
 
   /**
    * How many {@code onSpinWait}s a small-buffer lock tries before queueing: the system property
-   * {@code sluice.lockSpins}, 256 by default. Measured at capacity 16 with 16, 64, 256 and 1024:
-   * 16 gave SPSC 1.8 and MPMC 1.0 elements/us, 256 gave 2.6 and 2.6, and 1024 gained nothing.
+   * {@code sluice.lockSpins}, 256 by default. Measured at capacity 16 with 16, 64, 256 and 1024: 16
+   * gave SPSC 1.8 and MPMC 1.0 elements/us, 256 gave 2.6 and 2.6, and 1024 gained nothing.
    */
   private static final int SPINS =
       Runtime.getRuntime().availableProcessors() > 1

@@ -8,17 +8,17 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A scope in which a claim may resume its waiter's code on the spot, and that code is held back until
- * the scope ends: what lets the engine claim waiters whose claim cannot be split from their
+ * A scope in which a claim may resume its waiter's code on the spot, and that code is held back
+ * until the scope ends: what lets the engine claim waiters whose claim cannot be split from their
  * resumption.
  *
  * <p>The engine claims under the channel's lock and resumes after the unlock ({@link
  * Waiter#resume()}). A kotlinx.coroutines select cannot be claimed that way: its {@code trySelect}
  * both decides and resumes the select's coroutine, and a coroutine on a dispatcher that does not
- * dispatch ({@code Dispatchers.Unconfined}, an immediate one) would then run in the claiming thread,
- * inside the lock. The Kotlin face installs a frame ({@link #install}) that runs its body inside
- * kotlinx's unconfined event loop: resumptions made in the body are queued, and run when the body
- * has returned, after every unlock.
+ * dispatch ({@code Dispatchers.Unconfined}, an immediate one) would then run in the claiming
+ * thread, inside the lock. The Kotlin face installs a frame ({@link #install}) that runs its body
+ * inside kotlinx's unconfined event loop: resumptions made in the body are queued, and run when the
+ * body has returned, after every unlock.
  *
  * <p>An operation that locks a channel with such waiters queued ({@link Waiter#resumesInClaim()})
  * unlocks again, before it changed anything, and starts over inside a frame ({@link #call}).
@@ -26,7 +26,9 @@ import org.jspecify.annotations.Nullable;
 public abstract class ClaimFrame {
   private static volatile @Nullable ClaimFrame installed;
 
-  /** How deeply the current thread is inside frames; an int[] so that entering allocates nothing. */
+  /**
+   * How deeply the current thread is inside frames; an int[] so that entering allocates nothing.
+   */
   private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
 
   /** For subclasses. */

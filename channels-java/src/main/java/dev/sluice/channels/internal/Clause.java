@@ -53,7 +53,8 @@ public final class Clause<R> implements SelectClause<R> {
   }
 
   @SuppressWarnings("unchecked") // as above: the function is only applied to the channel's Es
-  static <E, R> Clause<R> receive(BufferedChannel<E> channel, Function<? super E, ? extends R> then) {
+  static <E, R> Clause<R> receive(
+      BufferedChannel<E> channel, Function<? super E, ? extends R> then) {
     return new Clause<>(
         Kind.RECEIVE,
         (BufferedChannel<Object>) channel,

@@ -16,10 +16,10 @@ import java.lang.invoke.VarHandle;
  * Two words, each on its own cache line, order everything: {@code tail} counts the sends that have
  * claimed a place, {@code head} the receives that have claimed an element. Both hold a position
  * (shifted left by {@link #SHIFT}) and flag bits below it. A send claims position {@code p} by one
- * {@code cas} of {@code tail} from {@code p} to {@code p + 1}, then stores its element and publishes
- * it; a receive claims by a {@code cas} of {@code head}. Because the flags live in the same words, a
- * flag set by the lock holder fails every claim that read the word before it: that is how the slow
- * path (the channel's lock and its waiter queues) shuts the fast path off, atomically.
+ * {@code cas} of {@code tail} from {@code p} to {@code p + 1}, then stores its element and
+ * publishes it; a receive claims by a {@code cas} of {@code head}. Because the flags live in the
+ * same words, a flag set by the lock holder fails every claim that read the word before it: that is
+ * how the slow path (the channel's lock and its waiter queues) shuts the fast path off, atomically.
  *
  * <pre>
  *   tail: position | CLOSED (sticky) | WAITERS (a waiter is queued) | SLOW (sticky: no fast sends)
@@ -32,15 +32,15 @@ import java.lang.invoke.VarHandle;
  * linearization point), then empties the lane. {@link #size} and {@link #isClosedAndEmpty} read a
  * lane that is {@code DRAINING} and {@code CLOSED} as empty, even before the last element is out.
  *
- * A fast operation that finds a flag set returns {@link #BLOCKED}, and its caller takes the lock.
- * The lock holder passes {@code locked = true} to claim past {@code WAITERS}, {@code SENDERS} and
- * {@code SLOW}; it never does so past {@code CLOSED}, which it checks first.
+ * <p>A fast operation that finds a flag set returns {@link #BLOCKED}, and its caller takes the
+ * lock. The lock holder passes {@code locked = true} to claim past {@code WAITERS}, {@code SENDERS}
+ * and {@code SLOW}; it never does so past {@code CLOSED}, which it checks first.
  *
- * <p>A claim is linearized at its {@code cas}. A receive that claims a position whose send has claimed
- * but not yet published waits for the publication (a few instructions, unless that thread was
- * descheduled), and so does a send that claims a place whose receive is still clearing it: a full or
- * empty answer is only given when the ring really was full or empty at one instant. This is the
- * blocking window that bounded MPMC queues with sequence numbers all have; it is what makes
+ * <p>A claim is linearized at its {@code cas}. A receive that claims a position whose send has
+ * claimed but not yet published waits for the publication (a few instructions, unless that thread
+ * was descheduled), and so does a send that claims a place whose receive is still clearing it: a
+ * full or empty answer is only given when the ring really was full or empty at one instant. This is
+ * the blocking window that bounded MPMC queues with sequence numbers all have; it is what makes
  * {@code trySend} and {@code tryReceive} linearizable.
  *
  * @param <E> the element type
@@ -162,8 +162,8 @@ abstract class Lane<E> extends LaneHeadWord {
   }
 
   /**
-   * Shuts the fast path for an operation about to wait: sets {@link #WAITERS}, and for a send {@link
-   * #SENDERS}. Under the channel's lock.
+   * Shuts the fast path for an operation about to wait: sets {@link #WAITERS}, and for a send
+   * {@link #SENDERS}. Under the channel's lock.
    */
   void shutForWait(boolean send) {
     setTailFlags(WAITERS);
@@ -173,11 +173,12 @@ abstract class Lane<E> extends LaneHeadWord {
   }
 
   /**
-   * Sets {@link #WAITERS} and {@link #SENDERS} to match the waiter queues. Under the channel's lock.
+   * Sets {@link #WAITERS} and {@link #SENDERS} to match the waiter queues. Under the channel's
+   * lock.
    *
    * @param anyWaiters whether either queue holds a waiter
-   * @param receivesLocked whether every receive must take the lock: a send waits, or an element
-   *     was given back
+   * @param receivesLocked whether every receive must take the lock: a send waits, or an element was
+   *     given back
    */
   void matchQueues(boolean anyWaiters, boolean receivesLocked) {
     markTail(WAITERS, anyWaiters);

@@ -9,20 +9,21 @@ import java.lang.invoke.VarHandle;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The lane of an unbounded channel, or of a bounded one too large to allocate up front: a linked list
- * of fixed-size chunks, position {@code p} living in the chunk that starts at {@code p - p % CHUNK}.
+ * The lane of an unbounded channel, or of a bounded one too large to allocate up front: a linked
+ * list of fixed-size chunks, position {@code p} living in the chunk that starts at {@code p - p %
+ * CHUNK}.
  *
  * <h2>Implementation notes</h2>
  *
  * A slot is {@code null} until its send publishes the element, and {@code null} again once its
  * receive took it; a position is claimed once, so a slot is never reused. Sends and receives find
  * their chunk by walking {@code next} links from {@link #tailChunk} or {@link #headChunk}, creating
- * missing chunks with a {@code cas} on {@code next}. Each reads that hint <em>before</em> it reads the
- * claim word, which keeps the hint at or before the position it then claims: a hint is only ever moved
- * to the chunk of a position claimed before it was moved, so before ours.
+ * missing chunks with a {@code cas} on {@code next}. Each reads that hint <em>before</em> it reads
+ * the claim word, which keeps the hint at or before the position it then claims: a hint is only
+ * ever moved to the chunk of a position claimed before it was moved, so before ours.
  *
- * <p>A send makes sure its chunk exists before it claims, so that an {@link OutOfMemoryError} leaves
- * nothing claimed and unpublished (receives would wait for that position forever).
+ * <p>A send makes sure its chunk exists before it claims, so that an {@link OutOfMemoryError}
+ * leaves nothing claimed and unpublished (receives would wait for that position forever).
  *
  * <p>With a {@link #bound}, a send reports full when {@code bound} positions separate the tail from
  * the head, read as {@link ArrayLane} reads its sequence numbers: the head, then the tail again.

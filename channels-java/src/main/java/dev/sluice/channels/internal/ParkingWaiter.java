@@ -51,7 +51,9 @@ final class ParkingWaiter<E> extends SoloWaiter<E> implements Parker.Parkable {
     return markParked();
   }
 
-  /** A rendezvous: the counterpart usually comes within the spin (see {@link Parker#VIRTUAL_SPINS}). */
+  /**
+   * A rendezvous: the counterpart usually comes within the spin (see {@link Parker#VIRTUAL_SPINS}).
+   */
   @Override
   public boolean spinsOnVirtualThread() {
     return channel.capacity() == 0;

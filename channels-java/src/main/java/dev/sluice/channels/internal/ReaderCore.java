@@ -3,8 +3,10 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 // Invariant: a reader marks a version as seen only under its watch's lock, and a wait that marks
-// nothing (interrupted, timed out, cancelled, withdrawn) leaves the change and its token for a later
-// wait; once the reader or its watch is closed, a token stays in its signal so every wait learns it.
+// nothing (interrupted, timed out, cancelled, withdrawn) leaves the change and its token for a
+// later
+// wait; once the reader or its watch is closed, a token stays in its signal so every wait learns
+// it.
 package dev.sluice.channels.internal;
 
 import dev.sluice.channels.ChannelClosedException;
@@ -146,12 +148,12 @@ public final class ReaderCore<E> {
   }
 
   /**
-   * The look of every wait, under the lock: takes a value this reader has not seen (marking it),
-   * or reports the closed state (keeping its token for later waits), or finds nothing.
+   * The look of every wait, under the lock: takes a value this reader has not seen (marking it), or
+   * reports the closed state (keeping its token for later waits), or finds nothing.
    *
    * @return the value, or {@code null} if there is none now
-   * @throws ChannelClosedException if this reader is closed, or the watch is closed and this
-   *     reader has seen its last value
+   * @throws ChannelClosedException if this reader is closed, or the watch is closed and this reader
+   *     has seen its last value
    */
   public @Nullable E tryChanged() {
     E value = null;
@@ -357,8 +359,15 @@ public final class ReaderCore<E> {
   public String toString() {
     watch.lock.lock();
     try {
-      return "Watch.Reader[seen " + seen + " of " + watch.version + (signal.pending ? ", pending" : "")
-          + (closed ? ", closed" : "") + ", signal " + signal.channel + "]";
+      return "Watch.Reader[seen "
+          + seen
+          + " of "
+          + watch.version
+          + (signal.pending ? ", pending" : "")
+          + (closed ? ", closed" : "")
+          + ", signal "
+          + signal.channel
+          + "]";
     } finally {
       watch.lock.unlock();
     }

@@ -12,16 +12,16 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One run of a select: its clauses, the channels they touch, and the state that decides which clause
- * wins.
+ * One run of a select: its clauses, the channels they touch, and the state that decides which
+ * clause wins.
  *
  * <h2>Implementation notes</h2>
  *
  * A select runs in two steps, as Go's does. {@link #start} locks every channel of the clauses, in
  * {@link ChannelCore#id} order (so two selects never deadlock), and looks at the clauses in order:
- * the first one that can complete at once completes, under the locks, exactly as the plain operation
- * would. If none can, it queues one {@link SelectWaiter} per channel clause, all before it unlocks, so
- * no counterpart can see a half-registered select.
+ * the first one that can complete at once completes, under the locks, exactly as the plain
+ * operation would. If none can, it queues one {@link SelectWaiter} per channel clause, all before
+ * it unlocks, so no counterpart can see a half-registered select.
  *
  * <p>After that, the select is decided by one {@code cas} on {@link #state}:
  *
@@ -31,8 +31,8 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * The waiters that did not win stay in their queues until the select's side unlinks them ({@link
- * #unlinkAll}); a counterpart that meets one first fails to claim it and moves on, so a losing clause
- * never takes or gives an element.
+ * #unlinkAll}); a counterpart that meets one first fails to claim it and moves on, so a losing
+ * clause never takes or gives an element.
  *
  * @param <R> the select's result type
  */
@@ -40,7 +40,9 @@ abstract class SelectInstance<R> {
   /** {@link #state} after the select's timeout clause won. */
   static final Object TIMED_OUT = new Object();
 
-  /** {@link #state} after the select was withdrawn: interrupt, or its future completed from outside. */
+  /**
+   * {@link #state} after the select was withdrawn: interrupt, or its future completed from outside.
+   */
   static final Object WITHDRAWN = new Object();
 
   private static final VarHandle STATE;
@@ -133,8 +135,8 @@ abstract class SelectInstance<R> {
    * Completes the first clause that can complete at once, or queues the select's waiters.
    *
    * @param unbiased whether to look at the clauses from a random start rather than from the first
-   * @return {@code true} if a clause completed ({@link #startIndex} says which), {@code false} if the
-   *     select now waits
+   * @return {@code true} if a clause completed ({@link #startIndex} says which), {@code false} if
+   *     the select now waits
    */
   final boolean start(boolean unbiased) {
     Waiter<Object> resume = null;

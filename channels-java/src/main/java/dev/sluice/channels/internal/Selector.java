@@ -65,7 +65,8 @@ public final class Selector {
     AsyncSelect<R> s = new AsyncSelect<>(clauses);
     if (s.start(unbiased)) {
       try {
-        return CompletableFuture.completedFuture(s.result(s.startIndex, s.startItem, s.startClosed));
+        return CompletableFuture.completedFuture(
+            s.result(s.startIndex, s.startItem, s.startClosed));
       } catch (RuntimeException | Error failure) {
         return CompletableFuture.failedFuture(failure);
       }
@@ -124,9 +125,9 @@ public final class Selector {
     }
 
     /**
-     * Runs on the timer thread: claims the select, and leaves the user's code (the clause's function
-     * and the future's dependents) to the futures' default executor, so that one slow dependent
-     * cannot hold up every other select's timeout.
+     * Runs on the timer thread: claims the select, and leaves the user's code (the clause's
+     * function and the future's dependents) to the futures' default executor, so that one slow
+     * dependent cannot hold up every other select's timeout.
      */
     private void onTimeout() {
       if (tryClaim(TIMED_OUT)) {

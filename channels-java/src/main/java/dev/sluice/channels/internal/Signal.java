@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 // Invariant: tokens are sent and pending is changed only under the kind's lock, and the waits a
-// token wakes are resumed only after that lock is released (signalling): no user code runs under it.
+// token wakes are resumed only after that lock is released (signalling): no user code runs under
+// it.
 package dev.sluice.channels.internal;
 
 import dev.sluice.channels.BufferOverflow;
@@ -52,8 +53,8 @@ final class Signal {
 
   /**
    * Sends a token; a wait it claims goes to {@code woken}. FULL only if a token came back from a
-   * cancelled wait meanwhile: one is enough. If a kotlinx select waits here and the caller is not in
-   * a claim frame, the token is sent again inside one by {@link #signalling}.
+   * cancelled wait meanwhile: one is enough. If a kotlinx select waits here and the caller is not
+   * in a claim frame, the token is sent again inside one by {@link #signalling}.
    */
   void sendLocked(Wakeups woken) {
     if (channel.trySendDeferred(TOKEN, woken) == Outcome.NEEDS_FRAME) {

@@ -48,8 +48,8 @@ public abstract class SoloWaiter<E> extends Waiter<E> {
   private volatile int state;
 
   /**
-   * Set by a claim from {@code PARKED}; read by the same (claiming) thread in {@link #resume()}, so a
-   * plain field is enough.
+   * Set by a claim from {@code PARKED}; read by the same (claiming) thread in {@link #resume()}, so
+   * a plain field is enough.
    */
   boolean unparkOnResume;
 

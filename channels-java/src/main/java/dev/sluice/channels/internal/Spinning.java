@@ -12,15 +12,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * Whether the current thread should spin before it parks, and for how long.
  *
- * <p>A platform thread spins: on a multi-core machine the counterpart is usually running, and a park
- * plus unpark costs an OS context switch. A virtual thread does not: while it spins it holds a carrier
- * that its counterpart (often another virtual thread) may be waiting for, and its park is a cheap
- * unmount. Measured on the 2-core bench machine ({@code ThroughputBounded}, capacity 16, SPSC):
- * spinning virtual threads moved 0.56 elements/us, against 4.8 for {@code ArrayBlockingQueue} on
- * virtual threads, which parks at once.
+ * <p>A platform thread spins: on a multi-core machine the counterpart is usually running, and a
+ * park plus unpark costs an OS context switch. A virtual thread does not: while it spins it holds a
+ * carrier that its counterpart (often another virtual thread) may be waiting for, and its park is a
+ * cheap unmount. Measured on the 2-core bench machine ({@code ThroughputBounded}, capacity 16,
+ * SPSC): spinning virtual threads moved 0.56 elements/us, against 4.8 for {@code
+ * ArrayBlockingQueue} on virtual threads, which parks at once.
  *
- * <p>This module compiles for Java 17, which has no {@code Thread.isVirtual()}; it is looked up once,
- * and every thread is a platform thread where it does not exist.
+ * <p>This module compiles for Java 17, which has no {@code Thread.isVirtual()}; it is looked up
+ * once, and every thread is a platform thread where it does not exist.
  */
 final class Spinning {
   private Spinning() {}

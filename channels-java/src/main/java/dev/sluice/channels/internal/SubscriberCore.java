@@ -48,8 +48,8 @@ public final class SubscriberCore<E> {
   final Signal signal = new Signal();
 
   /**
-   * The sequence number of the next element to receive from the ring. Written only by the holder
-   * of the token; read by others under the lock.
+   * The sequence number of the next element to receive from the ring. Written only by the holder of
+   * the token; read by others under the lock.
    */
   private volatile long next;
 
@@ -298,8 +298,14 @@ public final class SubscriberCore<E> {
   public String toString() {
     broadcast.lock.lock();
     try {
-      return "Broadcast.Subscriber[next " + next + " of " + broadcast.tail
-          + (closed ? ", closed" : "") + ", signal " + signal.channel + "]";
+      return "Broadcast.Subscriber[next "
+          + next
+          + " of "
+          + broadcast.tail
+          + (closed ? ", closed" : "")
+          + ", signal "
+          + signal.channel
+          + "]";
     } finally {
       broadcast.lock.unlock();
     }
@@ -325,8 +331,8 @@ public final class SubscriberCore<E> {
 
   /**
    * Takes what comes next, with the token in hand, and puts the token back if something is left;
-   * with {@code keep}, a look that finds an element or a lag keeps the token, which the caller
-   * then hands on with {@link #release()} or {@link #giveBack}.
+   * with {@code keep}, a look that finds an element or a lag keeps the token, which the caller then
+   * hands on with {@link #release()} or {@link #giveBack}.
    *
    * @return an element, a {@link Lag}, or {@link #NOTHING}
    * @throws ChannelClosedException if nothing is left and this subscriber or the broadcast is
@@ -356,8 +362,8 @@ public final class SubscriberCore<E> {
   }
 
   /**
-   * The look's fast path, without the broadcast's lock: takes the next element if the ring holds
-   * it and will not overwrite it while it is read, and hands the token on. Only the token's holder
+   * The look's fast path, without the broadcast's lock: takes the next element if the ring holds it
+   * and will not overwrite it while it is read, and hands the token on. Only the token's holder
    * moves {@link #next}, so nobody else takes the element.
    *
    * @param keep whether to keep the token instead of handing it on

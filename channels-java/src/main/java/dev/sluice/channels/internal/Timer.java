@@ -9,9 +9,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one timer thread that fires {@code onTimeout} clauses of asynchronous selects. A daemon thread,
- * started on first use; cancelled timeouts are removed from its queue at once, so that selects that
- * finish early leave nothing behind.
+ * The one timer thread that fires {@code onTimeout} clauses of asynchronous selects. A daemon
+ * thread, started on first use; cancelled timeouts are removed from its queue at once, so that
+ * selects that finish early leave nothing behind.
  */
 final class Timer {
   private Timer() {}

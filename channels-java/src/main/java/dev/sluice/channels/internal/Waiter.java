@@ -7,23 +7,23 @@ package dev.sluice.channels.internal;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One suspended channel operation, queued in a channel until a counterpart (or {@code close}) claims
- * it: a send with its element, or a receive waiting for one.
+ * One suspended channel operation, queued in a channel until a counterpart (or {@code close})
+ * claims it: a send with its element, or a receive waiting for one.
  *
- * <p>Each face supplies its kind of waiter: a parked thread ({@link ParkingWaiter}), a future ({@link
- * FutureWaiter}), one clause of a select ({@link SelectWaiter}), or a Kotlin continuation. The engine
- * only calls {@link #tryClaim()} (under the channel lock) and, once the claim succeeded and every
- * lock is released, {@link #resume()}. A waiter whose claim cannot be split from its resumption says
- * so ({@link #resumesInClaim()}) and is claimed inside a {@link ClaimFrame}.
+ * <p>Each face supplies its kind of waiter: a parked thread ({@link ParkingWaiter}), a future
+ * ({@link FutureWaiter}), one clause of a select ({@link SelectWaiter}), or a Kotlin continuation.
+ * The engine only calls {@link #tryClaim()} (under the channel lock) and, once the claim succeeded
+ * and every lock is released, {@link #resume()}. A waiter whose claim cannot be split from its
+ * resumption says so ({@link #resumesInClaim()}) and is claimed inside a {@link ClaimFrame}.
  *
  * <h2>The claim protocol</h2>
  *
- * The claimer writes {@link #item} (a receive's element) or {@link #closed} first, then claims with a
- * {@code cas}; the waiting side reads them after it saw the claim, so the {@code cas} publishes them.
- * A claim fails when the waiter was withdrawn (interrupt, timeout, cancellation) or, for a select,
- * when another clause won: then the claimer drops the waiter and moves on, and the fields it wrote are
- * never read. Only the holder of the lock of the channel whose queue holds the waiter writes its
- * fields, so two claimers never write the same waiter.
+ * The claimer writes {@link #item} (a receive's element) or {@link #closed} first, then claims with
+ * a {@code cas}; the waiting side reads them after it saw the claim, so the {@code cas} publishes
+ * them. A claim fails when the waiter was withdrawn (interrupt, timeout, cancellation) or, for a
+ * select, when another clause won: then the claimer drops the waiter and moves on, and the fields
+ * it wrote are never read. Only the holder of the lock of the channel whose queue holds the waiter
+ * writes its fields, so two claimers never write the same waiter.
  *
  * @param <E> the channel's element type
  */
@@ -31,7 +31,9 @@ public abstract class Waiter<E> {
   /** The channel whose queue this waiter joins. */
   final BufferedChannel<E> channel;
 
-  /** Queue links, and the queue that holds this waiter (or null); guarded by {@code channel.lock}. */
+  /**
+   * Queue links, and the queue that holds this waiter (or null); guarded by {@code channel.lock}.
+   */
   @Nullable Waiter<E> prev;
 
   @Nullable Waiter<E> next;
@@ -73,8 +75,8 @@ public abstract class Waiter<E> {
   protected abstract void resume();
 
   /**
-   * Whether {@link #tryClaim()} also resumes the waiting side (a kotlinx.coroutines select does), so
-   * that the engine must claim it inside a {@link ClaimFrame}. {@code false} unless overridden.
+   * Whether {@link #tryClaim()} also resumes the waiting side (a kotlinx.coroutines select does),
+   * so that the engine must claim it inside a {@link ClaimFrame}. {@code false} unless overridden.
    *
    * @return {@code true} if the claim runs the waiting side's resumption
    */
@@ -108,9 +110,9 @@ public abstract class Waiter<E> {
   }
 
   /**
-   * Takes the element handed to a receive back out of this waiter, for a face that could not deliver
-   * it (and gives it back to the channel): {@link #item()} is {@code null} from then on. Only for a
-   * claimed waiter, by the thread that completes it.
+   * Takes the element handed to a receive back out of this waiter, for a face that could not
+   * deliver it (and gives it back to the channel): {@link #item()} is {@code null} from then on.
+   * Only for a claimed waiter, by the thread that completes it.
    *
    * @return the element, or {@code null} if there was none
    */

@@ -11,13 +11,15 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The future handed out by {@code sendAsync}, {@code receiveAsync} and {@code selectAsync}: completing
- * it from outside (cancel, {@code orTimeout}, {@code complete}, {@code completeExceptionally}) first
- * withdraws the operation behind it, and reports a change only if the withdrawal won.
+ * The future handed out by {@code sendAsync}, {@code receiveAsync} and {@code selectAsync}:
+ * completing it from outside (cancel, {@code orTimeout}, {@code complete}, {@code
+ * completeExceptionally}) first withdraws the operation behind it, and reports a change only if the
+ * withdrawal won.
  *
- * <p>That is what makes {@code cancel(...) == true} mean "the operation did not happen": the withdrawal
- * and the engine's claim race on one {@code cas}, and the loser of that race does not touch the
- * future. The engine completes it through {@link #settle} and {@link #fail} after its claim.
+ * <p>That is what makes {@code cancel(...) == true} mean "the operation did not happen": the
+ * withdrawal and the engine's claim race on one {@code cas}, and the loser of that race does not
+ * touch the future. The engine completes it through {@link #settle} and {@link #fail} after its
+ * claim.
  *
  * <p>Dependent futures ({@code thenApply} and so on) are plain {@link CompletableFuture}s. Public
  * for the other kinds of {@code dev.sluice.channels} ({@code Broadcast}), whose futures claim the
@@ -68,7 +70,9 @@ public final class WaiterFuture<T> extends CompletableFuture<T> {
     return withdraw.getAsBoolean() && super.complete(value);
   }
 
-  /** Withdraws the operation, then completes the future with {@code failure} (as orTimeout does). */
+  /**
+   * Withdraws the operation, then completes the future with {@code failure} (as orTimeout does).
+   */
   @Override
   public boolean completeExceptionally(Throwable failure) {
     return withdraw.getAsBoolean() && super.completeExceptionally(failure);

@@ -9,9 +9,9 @@ import java.lang.invoke.VarHandle;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A FIFO of waiters, linked through the waiters themselves so that enqueueing allocates nothing and a
- * withdrawn waiter unlinks in constant time. Guarded by the owning channel's lock, like every field of
- * the waiters it links.
+ * A FIFO of waiters, linked through the waiters themselves so that enqueueing allocates nothing and
+ * a withdrawn waiter unlinks in constant time. Guarded by the owning channel's lock, like every
+ * field of the waiters it links.
  *
  * @param <E> the channel's element type
  */
@@ -39,7 +39,9 @@ final class WaiterQueue<E> {
     return size;
   }
 
-  /** Whether a queued waiter resumes in its claim, so that claims here need a {@link ClaimFrame}. */
+  /**
+   * Whether a queued waiter resumes in its claim, so that claims here need a {@link ClaimFrame}.
+   */
   boolean needsFrame() {
     return resumingInClaim != 0;
   }

@@ -18,8 +18,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * The state machine behind {@code dev.sluice.channels.Watch}: the latest value, its version, the
- * closed flag and the open readers, under one lock. The public class delegates here; its javadoc
- * is the contract of each method.
+ * closed flag and the open readers, under one lock. The public class delegates here; its javadoc is
+ * the contract of each method.
  *
  * <p>Implementation notes. {@link #value} is volatile so that {@link #get()} takes no lock; it is
  * written only under {@link #lock}, together with {@link #version}. Each set raises the {@link
@@ -30,10 +30,14 @@ import java.util.function.UnaryOperator;
  * @param <E> the type of the value
  */
 public final class WatchCore<E> {
-  /** Guards every field below, and each reader's {@code seen}, {@code pending} and {@code closed}. */
+  /**
+   * Guards every field below, and each reader's {@code seen}, {@code pending} and {@code closed}.
+   */
   final ReentrantLock lock = new ReentrantLock();
 
-  /** Written under the lock; read without it by {@link #get()}, which needs no more than the latest. */
+  /**
+   * Written under the lock; read without it by {@link #get()}, which needs no more than the latest.
+   */
   volatile E value;
 
   /** How many times the value was set; the initial value is version 0. */
@@ -214,7 +218,12 @@ public final class WatchCore<E> {
   public String toString() {
     lock.lock();
     try {
-      return "Watch[" + (closed ? "closed, " : "") + "version " + version + ", " + readers.size()
+      return "Watch["
+          + (closed ? "closed, " : "")
+          + "version "
+          + version
+          + ", "
+          + readers.size()
           + " readers]";
     } finally {
       lock.unlock();

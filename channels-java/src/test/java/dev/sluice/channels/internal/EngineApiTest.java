@@ -233,7 +233,8 @@ class EngineApiTest {
   void giveBack_onAClosedAndDrainedChannel_goesToTheUndeliveredHandler() {
     // Receivers may have seen it closed for receive already: none would ever take the element.
     List<Integer> undelivered = new ArrayList<>();
-    BufferedChannel<Integer> ch = new BufferedChannel<>(1, BufferOverflow.SUSPEND, undelivered::add);
+    BufferedChannel<Integer> ch =
+        new BufferedChannel<>(1, BufferOverflow.SUSPEND, undelivered::add);
     ch.close();
     assertTrue(ch.isClosedForReceive());
     ch.giveBack(3);
@@ -283,7 +284,8 @@ class EngineApiTest {
   @Test
   void giveBack_onACancelledChannel_goesToTheUndeliveredHandler() {
     List<Integer> undelivered = new ArrayList<>();
-    BufferedChannel<Integer> ch = new BufferedChannel<>(1, BufferOverflow.SUSPEND, undelivered::add);
+    BufferedChannel<Integer> ch =
+        new BufferedChannel<>(1, BufferOverflow.SUSPEND, undelivered::add);
     ch.cancel();
     ch.giveBack(8);
     assertEquals(List.of(8), undelivered);
@@ -293,7 +295,8 @@ class EngineApiTest {
   @Test
   void cancel_discardsGivenBackElementsToo() {
     List<Integer> undelivered = new ArrayList<>();
-    BufferedChannel<Integer> ch = new BufferedChannel<>(2, BufferOverflow.SUSPEND, undelivered::add);
+    BufferedChannel<Integer> ch =
+        new BufferedChannel<>(2, BufferOverflow.SUSPEND, undelivered::add);
     assertTrue(ch.trySend(2));
     ch.giveBack(1);
     ch.cancel();

@@ -85,7 +85,8 @@ class MemoryTest {
     assertEquals(0, b.queuedWaiters());
     assertEquals(
         "timeout",
-        Select.select(a.onReceive(x -> "x"), Select.onTimeout(Duration.ofMillis(1), () -> "timeout")));
+        Select.select(
+            a.onReceive(x -> "x"), Select.onTimeout(Duration.ofMillis(1), () -> "timeout")));
     assertEquals(0, a.queuedWaiters());
   }
 

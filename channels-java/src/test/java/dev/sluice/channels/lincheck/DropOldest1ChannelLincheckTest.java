@@ -4,10 +4,10 @@ import dev.sluice.channels.BufferOverflow;
 import dev.sluice.channels.Channel;
 
 /**
- * Lincheck: the non-waiting operations of a channel of one element that drops its oldest when full (a
- * conflated channel), against {@link ChannelSpec}. A dropping send takes and puts under the lock; no
- * receive, and no {@code size}, may see it half done. With the receives left on the fast path this
- * test fails (a {@code tryReceive} returns null between the take and the put).
+ * Lincheck: the non-waiting operations of a channel of one element that drops its oldest when full
+ * (a conflated channel), against {@link ChannelSpec}. A dropping send takes and puts under the
+ * lock; no receive, and no {@code size}, may see it half done. With the receives left on the fast
+ * path this test fails (a {@code tryReceive} returns null between the take and the put).
  */
 public class DropOldest1ChannelLincheckTest extends ChannelLincheckBase {
   public DropOldest1ChannelLincheckTest() {

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
  * stress modes, with three threads: several senders racing to send or close, a receiver, and a
  * receiver that cancels.
  *
- * <p>Failures are results: {@code "sent already"} for a second send's {@link IllegalStateException},
- * and {@link ChannelSpec#CLOSED} or {@link ChannelSpec#CANCELLED} for a {@link ChannelClosedException}
- * by its cause.
+ * <p>Failures are results: {@code "sent already"} for a second send's {@link
+ * IllegalStateException}, and {@link ChannelSpec#CLOSED} or {@link ChannelSpec#CANCELLED} for a
+ * {@link ChannelClosedException} by its cause.
  */
 public class OneshotLincheckTest {
   static final String SENT_ALREADY = "sent already";
@@ -71,7 +71,9 @@ public class OneshotLincheckTest {
   }
 
   private static String closedResult(ChannelClosedException e) {
-    return e.getCause() instanceof CancellationException ? ChannelSpec.CANCELLED : ChannelSpec.CLOSED;
+    return e.getCause() instanceof CancellationException
+        ? ChannelSpec.CANCELLED
+        : ChannelSpec.CLOSED;
   }
 
   @Test

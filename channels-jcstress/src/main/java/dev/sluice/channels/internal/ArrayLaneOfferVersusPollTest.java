@@ -16,17 +16,20 @@ import org.openjdk.jcstress.infra.results.ILL_Result;
 
 /**
  * Invariant: in the bounded lane, an element is written before the sequence number that announces
- * it ({@code items[i]} plain, then {@code setRelease} of {@code seqs[i]}), so a poll racing the offer
- * gets the element or {@code EMPTY}, never {@code null} and never a half-published slot.
+ * it ({@code items[i]} plain, then {@code setRelease} of {@code seqs[i]}), so a poll racing the
+ * offer gets the element or {@code EMPTY}, never {@code null} and never a half-published slot.
  *
- * <p>An {@link ArrayLane} of capacity 1, empty, both operations on the lock-free path ({@code locked
- * = false}, no flag set). A poll that finds the place claimed but not yet published waits for the
- * publication, so it answers {@code EMPTY} only if the offer had not claimed yet; whatever it did
- * not take, the arbiter's poll finds.
+ * <p>An {@link ArrayLane} of capacity 1, empty, both operations on the lock-free path ({@code
+ * locked = false}, no flag set). A poll that finds the place claimed but not yet published waits
+ * for the publication, so it answers {@code EMPTY} only if the offer had not claimed yet; whatever
+ * it did not take, the arbiter's poll finds.
  */
 @JCStressTest
 @Outcome(id = "0, x, EMPTY", expect = ACCEPTABLE, desc = "the poll took the element")
-@Outcome(id = "0, EMPTY, x", expect = ACCEPTABLE, desc = "the poll came first and found the lane empty; the element stayed in")
+@Outcome(
+    id = "0, EMPTY, x",
+    expect = ACCEPTABLE,
+    desc = "the poll came first and found the lane empty; the element stayed in")
 @Outcome(expect = FORBIDDEN, desc = "the element lost, torn, or taken twice")
 @State
 public class ArrayLaneOfferVersusPollTest {

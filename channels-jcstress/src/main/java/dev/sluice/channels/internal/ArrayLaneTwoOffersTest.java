@@ -22,9 +22,17 @@ import org.openjdk.jcstress.infra.results.IIL_Result;
  * <p>Results are {@code Lane.OK} (0) and {@code Lane.FULL} (1); the arbiter polls twice.
  */
 @JCStressTest
-@Outcome(id = "0, 1, a/EMPTY", expect = ACCEPTABLE, desc = "a took the place, b found the lane full")
-@Outcome(id = "1, 0, b/EMPTY", expect = ACCEPTABLE, desc = "b took the place, a found the lane full")
-@Outcome(expect = FORBIDDEN, desc = "both in (one overwritten), neither, or the lane holding something else")
+@Outcome(
+    id = "0, 1, a/EMPTY",
+    expect = ACCEPTABLE,
+    desc = "a took the place, b found the lane full")
+@Outcome(
+    id = "1, 0, b/EMPTY",
+    expect = ACCEPTABLE,
+    desc = "b took the place, a found the lane full")
+@Outcome(
+    expect = FORBIDDEN,
+    desc = "both in (one overwritten), neither, or the lane holding something else")
 @State
 public class ArrayLaneTwoOffersTest {
   private final ArrayLane<String> lane = new ArrayLane<>(1, false, false);

@@ -15,18 +15,24 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.ILL_Result;
 
 /**
- * Invariant: in the unbounded lane, a send makes its chunk and links it ({@code cas} of {@code next})
- * before it claims, and writes its element with a release store after the claim; so a poll racing
- * it at the first position of a chunk not made yet gets the element or {@code EMPTY}, never {@code
- * null}, and finds the chunk the send linked.
+ * Invariant: in the unbounded lane, a send makes its chunk and links it ({@code cas} of {@code
+ * next}) before it claims, and writes its element with a release store after the claim; so a poll
+ * racing it at the first position of a chunk not made yet gets the element or {@code EMPTY}, never
+ * {@code null}, and finds the chunk the send linked.
  *
  * <p>A {@link LinkedLane} whose first chunk has been filled and drained, so both positions stand at
  * {@link LinkedLane#CHUNK} and the next chunk does not exist. An offer of {@code x} against a poll;
  * the arbiter polls what is left.
  */
 @JCStressTest
-@Outcome(id = "0, x, EMPTY", expect = ACCEPTABLE, desc = "the poll took the element from the new chunk")
-@Outcome(id = "0, EMPTY, x", expect = ACCEPTABLE, desc = "the poll came first and found the lane empty; the element stayed in")
+@Outcome(
+    id = "0, x, EMPTY",
+    expect = ACCEPTABLE,
+    desc = "the poll took the element from the new chunk")
+@Outcome(
+    id = "0, EMPTY, x",
+    expect = ACCEPTABLE,
+    desc = "the poll came first and found the lane empty; the element stayed in")
 @Outcome(expect = FORBIDDEN, desc = "the element lost, torn, or taken twice")
 @State
 public class LinkedLaneNewChunkTest {

@@ -23,17 +23,19 @@ import org.openjdk.jcstress.infra.results.IIL_Result;
  * claims.
  *
  * <p>A {@link LinkedLane} at the end of its first chunk (see {@link LinkedLaneNewChunkTest}); two
- * offers, then the arbiter looks at the second chunk and drains the lane. An element left in a chunk
- * that lost the race would never be found: a poll of its place waits for it forever, and jcstress
- * 0.16 has no timeout for an arbiter (nor for its own first, sequential check of a test). So the
- * arbiter first looks for both elements by walking the chunks from the lane's head chunk, a private
- * field read through a private lookup (the tests share the engine's module on the class path), and
- * polls only when both are there; otherwise the outcome names what it found.
+ * offers, then the arbiter looks at the second chunk and drains the lane. An element left in a
+ * chunk that lost the race would never be found: a poll of its place waits for it forever, and
+ * jcstress 0.16 has no timeout for an arbiter (nor for its own first, sequential check of a test).
+ * So the arbiter first looks for both elements by walking the chunks from the lane's head chunk, a
+ * private field read through a private lookup (the tests share the engine's module on the class
+ * path), and polls only when both are there; otherwise the outcome names what it found.
  */
 @JCStressTest
 @Outcome(id = "0, 0, a/b/EMPTY", expect = ACCEPTABLE, desc = "a claimed first")
 @Outcome(id = "0, 0, b/a/EMPTY", expect = ACCEPTABLE, desc = "b claimed first")
-@Outcome(expect = FORBIDDEN, desc = "an element in no linked chunk (lost), duplicated, or an offer refused")
+@Outcome(
+    expect = FORBIDDEN,
+    desc = "an element in no linked chunk (lost), duplicated, or an offer refused")
 @State
 public class LinkedLaneTwoOffersNewChunkTest {
   private static final VarHandle HEAD_CHUNK;

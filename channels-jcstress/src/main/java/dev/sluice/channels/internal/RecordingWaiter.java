@@ -8,8 +8,8 @@ import dev.sluice.channels.BufferOverflow;
 
 /**
  * The waiting side of the jcstress tests: a {@link SoloWaiter} whose {@link #resume()} only records
- * that it ran and what the claim told it, so that an arbiter can tell how often the engine resumed it
- * and whether it was told to unpark. No thread parks on it.
+ * that it ran and what the claim told it, so that an arbiter can tell how often the engine resumed
+ * it and whether it was told to unpark. No thread parks on it.
  *
  * @param <E> the element type
  */
@@ -30,8 +30,8 @@ final class RecordingWaiter<E> extends SoloWaiter<E> {
   }
 
   /**
-   * A receive queued in {@code channel}, as a receive that found it empty leaves its waiter: through
-   * the engine's own entry point.
+   * A receive queued in {@code channel}, as a receive that found it empty leaves its waiter:
+   * through the engine's own entry point.
    */
   static <E> RecordingWaiter<E> queuedReceive(BufferedChannel<E> channel) {
     RecordingWaiter<E> w = new RecordingWaiter<>(channel, null);

@@ -14,9 +14,9 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.ZL_Result;
 
 /**
- * Invariant: the claim's {@code cas} publishes the {@code item} written before it: a waiting side that
- * sees its waiter claimed ({@code isWaiting() == false}, as the spin and the park loop of {@code
- * Parker.await} see it) and then reads {@code item} reads the element, never {@code null}.
+ * Invariant: the claim's {@code cas} publishes the {@code item} written before it: a waiting side
+ * that sees its waiter claimed ({@code isWaiting() == false}, as the spin and the park loop of
+ * {@code Parker.await} see it) and then reads {@code item} reads the element, never {@code null}.
  *
  * <p>The claimer is the engine's {@code trySend} on a rendezvous channel with the receive queued:
  * {@code item} is a plain field written under the lock, and the waiting side reads it without the
@@ -24,9 +24,14 @@ import org.openjdk.jcstress.infra.results.ZL_Result;
  * acquire) order the two.
  */
 @JCStressTest
-@Outcome(id = "true, waiting", expect = ACCEPTABLE, desc = "the claim not seen yet: the receive would look again")
+@Outcome(
+    id = "true, waiting",
+    expect = ACCEPTABLE,
+    desc = "the claim not seen yet: the receive would look again")
 @Outcome(id = "true, x", expect = ACCEPTABLE, desc = "the claim seen, and the element with it")
-@Outcome(expect = FORBIDDEN, desc = "claimed but the element not seen: the receive would return null, the element lost")
+@Outcome(
+    expect = FORBIDDEN,
+    desc = "claimed but the element not seen: the receive would return null, the element lost")
 @State
 public class SoloWaiterClaimPublishesItemTest {
   private final BufferedChannel<String> channel = RecordingWaiter.rendezvous();

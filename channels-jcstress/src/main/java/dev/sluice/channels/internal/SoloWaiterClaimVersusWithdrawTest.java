@@ -15,21 +15,31 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.ZLI_Result;
 
 /**
- * Invariant: a claim and a withdrawal of one {@link SoloWaiter} race on one {@code cas}, exactly one
- * of them wins, and a withdrawal that lost sees the element the claim handed over.
+ * Invariant: a claim and a withdrawal of one {@link SoloWaiter} race on one {@code cas}, exactly
+ * one of them wins, and a withdrawal that lost sees the element the claim handed over.
  *
  * <p>A send meets a queued receive on a rendezvous channel through the engine's own {@code trySend}
- * (under the lock: {@code item} written, then {@code tryClaim}), while the receive's owner withdraws
- * it, as an interrupted or timed-out {@code receive} does. Either the send took place, the withdrawal
- * reports that it came too late and reads the element ({@code ParkingWaiter.await} then returns it),
- * and the receive is resumed once; or the withdrawal won and the send found nobody. Both winning
- * would lose the element (sent, and the receive gone); neither would leave the receive waiting for
- * an element it already has; a lost withdrawal reading {@code null} would lose the element too.
+ * (under the lock: {@code item} written, then {@code tryClaim}), while the receive's owner
+ * withdraws it, as an interrupted or timed-out {@code receive} does. Either the send took place,
+ * the withdrawal reports that it came too late and reads the element ({@code ParkingWaiter.await}
+ * then returns it), and the receive is resumed once; or the withdrawal won and the send found
+ * nobody. Both winning would lose the element (sent, and the receive gone); neither would leave the
+ * receive waiting for an element it already has; a lost withdrawal reading {@code null} would lose
+ * the element too.
  */
 @JCStressTest
-@Outcome(id = "true, x, 1", expect = ACCEPTABLE, desc = "the claim won: sent; the withdrawal lost and read the element; resumed once")
-@Outcome(id = "false, withdrawn, 0", expect = ACCEPTABLE, desc = "the withdrawal won: the send found no receive; nothing resumed")
-@Outcome(expect = FORBIDDEN, desc = "both won, or neither, or the element not seen, or resumed other than once: lost or duplicated")
+@Outcome(
+    id = "true, x, 1",
+    expect = ACCEPTABLE,
+    desc = "the claim won: sent; the withdrawal lost and read the element; resumed once")
+@Outcome(
+    id = "false, withdrawn, 0",
+    expect = ACCEPTABLE,
+    desc = "the withdrawal won: the send found no receive; nothing resumed")
+@Outcome(
+    expect = FORBIDDEN,
+    desc =
+        "both won, or neither, or the element not seen, or resumed other than once: lost or duplicated")
 @State
 public class SoloWaiterClaimVersusWithdrawTest {
   private final BufferedChannel<String> channel = RecordingWaiter.rendezvous();

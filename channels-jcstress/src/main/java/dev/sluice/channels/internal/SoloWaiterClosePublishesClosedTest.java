@@ -14,16 +14,20 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.ZL_Result;
 
 /**
- * Invariant: close's claim publishes the {@code closed} flag written before its {@code cas}: a waiting
- * side that sees its waiter claimed ({@code isWaiting() == false}) reads {@code closed == true}.
+ * Invariant: close's claim publishes the {@code closed} flag written before its {@code cas}: a
+ * waiting side that sees its waiter claimed ({@code isWaiting() == false}) reads {@code closed ==
+ * true}.
  *
- * <p>{@code closed} is a plain field of the waiter, written by the engine's {@code close()} under the
- * lock and read by the waiting side without it. A claim seen with {@code closed == false} would be
- * taken for a transfer: the receive would return {@code null} as its element instead of reporting the
- * closed channel.
+ * <p>{@code closed} is a plain field of the waiter, written by the engine's {@code close()} under
+ * the lock and read by the waiting side without it. A claim seen with {@code closed == false} would
+ * be taken for a transfer: the receive would return {@code null} as its element instead of
+ * reporting the closed channel.
  */
 @JCStressTest
-@Outcome(id = "true, waiting", expect = ACCEPTABLE, desc = "the claim not seen yet: the receive would look again")
+@Outcome(
+    id = "true, waiting",
+    expect = ACCEPTABLE,
+    desc = "the claim not seen yet: the receive would look again")
 @Outcome(id = "true, closed", expect = ACCEPTABLE, desc = "the claim seen, and closed with it")
 @Outcome(expect = FORBIDDEN, desc = "claimed but closed not seen: taken for a transfer of nothing")
 @State

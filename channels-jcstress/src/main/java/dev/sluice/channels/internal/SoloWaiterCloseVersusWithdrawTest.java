@@ -16,8 +16,8 @@ import org.openjdk.jcstress.infra.results.ZLI_Result;
 
 /**
  * Invariant: {@code close} fails a waiting operation through the same claim as a transfer, {@code
- * closed = true} written before the {@code cas}: it races a withdrawal on that one {@code cas}, and a
- * withdrawal that lost sees {@code closed}.
+ * closed = true} written before the {@code cas}: it races a withdrawal on that one {@code cas}, and
+ * a withdrawal that lost sees {@code closed}.
  *
  * <p>The engine's {@code close()} on a channel with a receive queued, against the receive's owner
  * withdrawing it (an interrupt or a timeout). Either close claimed it and the withdrawal, having
@@ -26,9 +26,17 @@ import org.openjdk.jcstress.infra.results.ZLI_Result;
  * closed == false} would take the claim for a transfer and return a {@code null} element.
  */
 @JCStressTest
-@Outcome(id = "true, closed, 1", expect = ACCEPTABLE, desc = "close claimed it; the withdrawal lost and saw closed; resumed once")
-@Outcome(id = "true, withdrawn, 0", expect = ACCEPTABLE, desc = "the withdrawal won; close found no waiter; nothing resumed")
-@Outcome(expect = FORBIDDEN, desc = "claimed but closed not seen, or both won, or neither, or resumed other than once")
+@Outcome(
+    id = "true, closed, 1",
+    expect = ACCEPTABLE,
+    desc = "close claimed it; the withdrawal lost and saw closed; resumed once")
+@Outcome(
+    id = "true, withdrawn, 0",
+    expect = ACCEPTABLE,
+    desc = "the withdrawal won; close found no waiter; nothing resumed")
+@Outcome(
+    expect = FORBIDDEN,
+    desc = "claimed but closed not seen, or both won, or neither, or resumed other than once")
 @State
 public class SoloWaiterCloseVersusWithdrawTest {
   private final BufferedChannel<String> channel = RecordingWaiter.rendezvous();

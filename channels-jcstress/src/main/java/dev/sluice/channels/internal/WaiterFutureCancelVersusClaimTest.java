@@ -16,20 +16,26 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.ZZL_Result;
 
 /**
- * Invariant: {@code cancel(...) == true} on the future of {@code receiveAsync} means the receive did
- * not happen. The future's {@code cancel} first withdraws its {@link FutureWaiter}, and that
+ * Invariant: {@code cancel(...) == true} on the future of {@code receiveAsync} means the receive
+ * did not happen. The future's {@code cancel} first withdraws its {@link FutureWaiter}, and that
  * withdrawal races the engine's claim on the waiter's one {@code cas}: exactly one wins, and the
  * future ends as the winner says.
  *
- * <p>A {@code FutureWaiter} queued on a rendezvous channel as {@code receiveAsync} queues it; a send
- * ({@code trySend}) against {@code cancel(false)}. Either the send took place, the cancel returned
- * {@code false}, and the future completed with the element; or the cancel won, the send found no
- * receive, and the future is cancelled. A cancel that returned {@code true} after the claim would
- * lose the element; a future left incomplete would hang its dependents.
+ * <p>A {@code FutureWaiter} queued on a rendezvous channel as {@code receiveAsync} queues it; a
+ * send ({@code trySend}) against {@code cancel(false)}. Either the send took place, the cancel
+ * returned {@code false}, and the future completed with the element; or the cancel won, the send
+ * found no receive, and the future is cancelled. A cancel that returned {@code true} after the
+ * claim would lose the element; a future left incomplete would hang its dependents.
  */
 @JCStressTest
-@Outcome(id = "true, false, x", expect = ACCEPTABLE, desc = "the claim won: sent; cancel returned false; the future has the element")
-@Outcome(id = "false, true, cancelled", expect = ACCEPTABLE, desc = "the cancel won: the send found no receive; the future is cancelled")
+@Outcome(
+    id = "true, false, x",
+    expect = ACCEPTABLE,
+    desc = "the claim won: sent; cancel returned false; the future has the element")
+@Outcome(
+    id = "false, true, cancelled",
+    expect = ACCEPTABLE,
+    desc = "the cancel won: the send found no receive; the future is cancelled")
 @Outcome(expect = FORBIDDEN, desc = "both won, or neither, or the future disagrees with the winner")
 @State
 public class WaiterFutureCancelVersusClaimTest {
@@ -40,8 +46,8 @@ public class WaiterFutureCancelVersusClaimTest {
     FutureWaiter<String, String> w = new FutureWaiter<>(channel, null, false);
     int outcome = channel.receiveOrEnqueue(w);
     if (outcome != dev.sluice.channels.internal.Outcome.QUEUED) {
-      throw new IllegalStateException("the receive was not queued: "
-          + dev.sluice.channels.internal.Outcome.name(outcome));
+      throw new IllegalStateException(
+          "the receive was not queued: " + dev.sluice.channels.internal.Outcome.name(outcome));
     }
     return w.future;
   }

@@ -19,14 +19,14 @@ import org.junit.jupiter.api.Test
  * suspending `send`, `receive` and `receiveCatching`, the try-operations, `close`, `cancel` and the
  * state queries, in Lincheck's model-checking and stress modes, with three threads.
  *
- * Each subclass fixes a capacity: it passes a fresh channel to the constructor (Lincheck makes a new
- * test instance per invocation through the public no-argument constructor) and names its
+ * Each subclass fixes a capacity: it passes a fresh channel to the constructor (Lincheck makes a
+ * new test instance per invocation through the public no-argument constructor) and names its
  * specification class.
  *
  * ## Closing
  * `close(n)` and `cancel(n)` close the channel with a cause that carries a token, and an operation
- * that fails because the channel is closed returns the token (`"Closed(n)"` or `"Cancelled(n)"`), so
- * the cause that reaches each operation is checked, not just the failure. `close(0)` is a plain
+ * that fails because the channel is closed returns the token (`"Closed(n)"` or `"Cancelled(n)"`),
+ * so the cause that reaches each operation is checked, not just the failure. `close(0)` is a plain
  * `close()`: then a send must throw [ClosedSendChannelException] and a receive
  * [ClosedReceiveChannelException], which count as `"Closed(0)"`; any other exception is a result of
  * its own and fails the check.
@@ -80,7 +80,8 @@ abstract class CoroutineChannelLincheckBase(
         }
 
     @Operation(cancellableOnSuspension = false)
-    suspend fun receiveCatching(): Any = channel.receiveCatching().let { r -> r.getOrNull() ?: closedResult(r) }
+    suspend fun receiveCatching(): Any =
+        channel.receiveCatching().let { r -> r.getOrNull() ?: closedResult(r) }
 
     @Operation
     fun tryReceive(): Any? =
@@ -96,7 +97,8 @@ abstract class CoroutineChannelLincheckBase(
     fun close(@Param(name = "closeToken") token: Int): Boolean =
         if (token == 0) channel.close() else channel.close(CloseToken(token))
 
-    // Never a plain cancel(): receives would throw a bare CancellationException, which cannot be told
+    // Never a plain cancel(): receives would throw a bare CancellationException, which cannot be
+    // told
     // from Lincheck's own cancellation of the operation.
     @Operation
     fun cancel(@Param(name = "cancelToken") token: Int) = channel.cancel(CancelToken(token))
@@ -109,8 +111,7 @@ abstract class CoroutineChannelLincheckBase(
     @Operation
     fun isClosedForReceive(): Boolean = channel.isClosedForReceive
 
-    @Operation
-    fun isEmpty(): Boolean = channel.isEmpty
+    @Operation fun isEmpty(): Boolean = channel.isEmpty
 
     @Test
     fun modelChecking() {
@@ -141,7 +142,9 @@ abstract class CoroutineChannelLincheckBase(
     private companion object {
         val longRun: Boolean = System.getProperty("sluice.stress") == "long"
 
-        /** The result of an operation that threw [e]: the token of the close, or [e] itself again. */
+        /**
+         * The result of an operation that threw [e]: the token of the close, or [e] itself again.
+         */
         fun closedResult(e: Throwable, plainCloseException: Class<out Throwable>): String =
             when {
                 e is Token -> e.result

@@ -25,9 +25,9 @@ import org.junit.jupiter.params.provider.CsvSource
  * Each program forks a counterpart thread doing try-operations and a thread cancelling a Job, then
  * starts a coroutine of that Job on `Dispatchers.Unconfined` (so that its resumptions run in the
  * threads Lincheck controls) that sends or receives two elements: the cancellation may come before
- * the coroutine waits, while it queues its waiter, while it waits, or after its claim. The check is the
- * exactly-once promise, counted: what the coroutine received plus what is left in the channel is
- * what was sent, element for element, and a send that threw did not send.
+ * the coroutine waits, while it queues its waiter, while it waits, or after its claim. The check is
+ * the exactly-once promise, counted: what the coroutine received plus what is left in the channel
+ * is what was sent, element for element, and a send that threw did not send.
  *
  * Two kinds of Job: the coroutine's own (a `launch`, whose second suspension goes through the Job's
  * shared relation) and a plain `Job()` put into a started coroutine's context by hand, which
@@ -51,9 +51,19 @@ class ReusableWaiterLincheckTest {
             }
             val sent = sender.result()
             canceller.result()
-            check(finished[0], "the coroutine neither finished nor was resumed by its cancel", received)
+            check(
+                finished[0],
+                "the coroutine neither finished nor was resumed by its cancel",
+                received,
+            )
             val left = drain(ch)
-            check((received + left).sorted() == sent.sorted(), "received + left != sent", received, left, sent)
+            check(
+                (received + left).sorted() == sent.sorted(),
+                "received + left != sent",
+                received,
+                left,
+                sent,
+            )
         }
     }
 
@@ -79,14 +89,20 @@ class ReusableWaiterLincheckTest {
             canceller.result()
             check(finished[0], "the coroutine neither finished nor was resumed by its cancel", sent)
             val left = drain(ch)
-            check((received + left).sorted() == sent.sorted(), "received + left != sent", received, left, sent)
+            check(
+                (received + left).sorted() == sent.sorted(),
+                "received + left != sent",
+                received,
+                left,
+                sent,
+            )
         }
     }
 
     /**
      * Starts a coroutine, in this thread until its first suspension, that runs [body] until it ends
-     * or is cancelled, and then sets [finished]. Cancelling [job] cancels it: for `launch`, [job] is
-     * the parent of the coroutine's own Job; for `plain`, it is the coroutine's context's Job.
+     * or is cancelled, and then sets [finished]. Cancelling [job] cancels it: for `launch`, [job]
+     * is the parent of the coroutine's own Job; for `plain`, it is the coroutine's context's Job.
      */
     private fun start(kind: String, job: Job, finished: BooleanArray, body: suspend () -> Unit) {
         val wrapped: suspend () -> Unit = {
@@ -98,7 +114,11 @@ class ReusableWaiterLincheckTest {
             finished[0] = true
         }
         if (kind == "launch") {
-            CoroutineScope(job + Dispatchers.Unconfined).launch(start = CoroutineStart.UNDISPATCHED) { wrapped() }
+            CoroutineScope(job + Dispatchers.Unconfined).launch(
+                start = CoroutineStart.UNDISPATCHED
+            ) {
+                wrapped()
+            }
         } else {
             val context: CoroutineContext = job + Dispatchers.Unconfined
             wrapped.startCoroutine(Continuation(context) {})
@@ -114,7 +134,10 @@ class ReusableWaiterLincheckTest {
         }
 
         /** Takes what the channel holds now. */
-        fun drain(ch: Channel<Int>): List<Int> = generateSequence { ch.tryReceive().getOrNull() }.toList()
+        fun drain(ch: Channel<Int>): List<Int> = generateSequence {
+            ch.tryReceive().getOrNull()
+        }
+            .toList()
 
         fun check(condition: Boolean, what: String, vararg facts: Any?) {
             if (!condition) throw AssertionError("$what ${facts.contentDeepToString()}")

@@ -8,8 +8,9 @@ import kotlinx.coroutines.suspendCancellableCoroutine
  * `sequentialSpecification`: a FIFO buffer of at most [capacity] elements, FIFO queues of suspended
  * senders and receivers, and the result that operations get once the channel is closed.
  *
- * It follows kotlinx.coroutines' own model of its channels (jvm/test/lincheck/ChannelsLincheckTest.kt)
- * except where Sluice documents different semantics (DESIGN.md section 3):
+ * It follows kotlinx.coroutines' own model of its channels
+ * (jvm/test/lincheck/ChannelsLincheckTest.kt) except where Sluice documents different semantics
+ * (DESIGN.md section 3):
  * - `close` fails the sends that are waiting: they keep their elements (kotlinx lets them deliver);
  *   so a closed channel never has a waiting sender, and is closed for receive once its buffer is
  *   drained;
@@ -40,7 +41,9 @@ abstract class SequentialChannel(private val capacity: Int) {
         }
 
     fun trySend(element: Int): Any {
-        closedBy?.let { return it }
+        closedBy?.let {
+            return it
+        }
         if (resumeFirstReceiver(element)) return true
         if (buffer.size < capacity) {
             buffer.add(element)
@@ -49,7 +52,8 @@ abstract class SequentialChannel(private val capacity: Int) {
         return false
     }
 
-    suspend fun receive(): Any = tryReceive() ?: suspendCancellableCoroutine { cont -> receivers.add(cont) }
+    suspend fun receive(): Any =
+        tryReceive() ?: suspendCancellableCoroutine { cont -> receivers.add(cont) }
 
     suspend fun receiveCatching(): Any = receive()
 
@@ -59,7 +63,9 @@ abstract class SequentialChannel(private val capacity: Int) {
             resumeFirstSender()?.let { buffer.add(it) }
             return head
         }
-        resumeFirstSender()?.let { return it } // a rendezvous
+        resumeFirstSender()?.let {
+            return it
+        } // a rendezvous
         return closedBy // null: empty and open
     }
 
@@ -75,7 +81,9 @@ abstract class SequentialChannel(private val capacity: Int) {
         closedBy = result
         for (r in receivers) r.tryResumeWith(result)
         receivers.clear()
-        for ((s, _) in senders) s.tryResumeWith(result) // Sluice: waiting sends fail, keep their elements
+        for ((s, _) in senders) s.tryResumeWith(
+            result
+        ) // Sluice: waiting sends fail, keep their elements
         senders.clear()
         return true
     }
@@ -84,7 +92,8 @@ abstract class SequentialChannel(private val capacity: Int) {
 
     fun isClosedForReceive(): Boolean = closedBy != null && buffer.isEmpty()
 
-    fun isEmpty(): Boolean = closedBy == null && buffer.isEmpty() && senders.none { it.first.isActive }
+    fun isEmpty(): Boolean =
+        closedBy == null && buffer.isEmpty() && senders.none { it.first.isActive }
 
     private fun resumeFirstReceiver(element: Int): Boolean {
         while (receivers.isNotEmpty()) {
@@ -111,7 +120,8 @@ abstract class SequentialChannel(private val capacity: Int) {
             waitingSenders() == other.waitingSenders() &&
             waitingReceivers() == other.waitingReceivers()
 
-    override fun hashCode(): Int = listOf(capacity, closedBy, buffer, waitingSenders(), waitingReceivers()).hashCode()
+    override fun hashCode(): Int =
+        listOf(capacity, closedBy, buffer, waitingSenders(), waitingReceivers()).hashCode()
 
     override fun toString(): String =
         "SequentialChannel(capacity=$capacity, buffer=$buffer, senders=${waitingSenders()}, " +
