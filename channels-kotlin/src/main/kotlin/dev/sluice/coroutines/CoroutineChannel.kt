@@ -27,10 +27,10 @@ internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E
      * The reusable waiters of coroutines suspended in a send, one per coroutine
      * (ReusableWaiter.kt).
      */
-    private val senders = WaiterCache(engine)
+    private val senders = WaiterCache(engine, sends = true)
 
     /** The same for receives, `receiveCatching` and iterators. */
-    private val receivers = WaiterCache(engine)
+    private val receivers = WaiterCache(engine, sends = false)
 
     // ---------------------------------------------------------------------------------------------
     // SendChannel

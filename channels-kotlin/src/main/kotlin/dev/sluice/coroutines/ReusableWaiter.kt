@@ -30,7 +30,8 @@ import kotlinx.coroutines.channels.ClosedSendChannelException
  * Invariant: each suspension is completed exactly once, by whoever wins its state:
  *
  *   IDLE --owner, before queueing--------------------------> WAITING
- *   WAITING --cas by a claimer, under the channel lock------> CLAIMED    the operation happened
+ *   WAITING --cas by a claimer (under the channel lock, or-> CLAIMED    the operation happened
+ *             holding the waiter alone as the hand-off slot's BUSY)
  *   WAITING --cas by the Job's handler, or the owner--------> CANCELLED  it never will
  *   CLAIMED or CANCELLED --owner, once it has the result---> IDLE       reusable again
  *
@@ -70,6 +71,8 @@ internal class ReusableWaiter<E : Any>(
     private val engine: BufferedChannel<E>,
     /** The coroutine's context: the waiter serves only suspensions with this very context. */
     override val context: CoroutineContext,
+    /** Whether the waiter serves sends (or else receives): the same side for all its life. */
+    private val sends: Boolean,
 ) : Waiter<E>(engine, null), Continuation<Any?>, (Throwable?) -> Unit {
     private val job: Job? = context[Job]
 
@@ -267,6 +270,13 @@ internal class ReusableWaiter<E : Any>(
 
     // The engine's side.
 
+    /**
+     * A rendezvous channel may keep this waiter in its hand-off slot: the claim is one cas here,
+     * and every withdrawal goes through the engine's removeWaiter, which waits out a claim in
+     * progress, so a withdrawn waiter is held by nobody once that returns.
+     */
+    override fun slotSide(): Int = if (sends) SENDS else RECEIVES
+
     override fun tryClaim(): Boolean =
         state == WAITING && STATE.compareAndSet(this, WAITING, CLAIMED) // LP
 
@@ -351,7 +361,11 @@ internal class ReusableWaiter<E : Any>(
  * every element. A matched slot's waiter is checked against the context, so a slot being refilled
  * meanwhile is only a miss.
  */
-internal class WaiterCache<E : Any>(private val engine: BufferedChannel<E>) {
+internal class WaiterCache<E : Any>(
+    private val engine: BufferedChannel<E>,
+    /** Whether the cache's waiters serve sends (or else receives). */
+    private val sends: Boolean,
+) {
     private val contexts = AtomicReferenceArray<CoroutineContext?>(SLOTS)
     private val waiters = AtomicReferenceArray<ReusableWaiter<E>?>(SLOTS)
 
@@ -363,7 +377,7 @@ internal class WaiterCache<E : Any>(private val engine: BufferedChannel<E>) {
                 // The same context in use at once (a Job-less context shared by several
                 // coroutines), or a slot being refilled: a waiter of its own, once.
                 return if (w != null && w.context === context && w.tryAcquire()) w
-                else ReusableWaiter(engine, context)
+                else ReusableWaiter(engine, context, sends)
             }
         }
         return fill(context)
@@ -371,7 +385,7 @@ internal class WaiterCache<E : Any>(private val engine: BufferedChannel<E>) {
 
     /** Makes a waiter for a context that has no slot, and keeps it in a free or defunct one. */
     private fun fill(context: CoroutineContext): ReusableWaiter<E> {
-        val made = ReusableWaiter(engine, context)
+        val made = ReusableWaiter(engine, context, sends)
         for (i in 0 until SLOTS) {
             val w = waiters.get(i)
             if (

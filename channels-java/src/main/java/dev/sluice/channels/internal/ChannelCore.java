@@ -94,6 +94,13 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
 
   final Lane<E> lane;
 
+  /**
+   * A rendezvous channel's hand-off slot, where its only waiter waits without the lock; {@code
+   * null} for a channel with a buffer. Shut ({@link HandOffSlot#LOCKED}) by every lock holder that
+   * looks at the queues, opened again by {@link #settle} once they are empty.
+   */
+  final @Nullable HandOffSlot<E> slot;
+
   // Guarded by lock.
   final WaiterQueue<E> senders = new WaiterQueue<>();
   final WaiterQueue<E> receivers = new WaiterQueue<>();
@@ -153,6 +160,7 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
     // DROP_OLDEST send both takes and puts, which receives must not see half done.
     boolean slowSends = this.overflow != BufferOverflow.SUSPEND;
     boolean slowReceives = this.overflow == BufferOverflow.DROP_OLDEST;
+    this.slot = capacity == 0 ? new HandOffSlot<>() : null;
     if (capacity == 0) {
       this.lane = new NoLane<>();
     } else if (capacity == Integer.MAX_VALUE) {
@@ -305,12 +313,25 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
    * returns {@code false}: the caller then starts over inside a frame.
    */
   final boolean lockForClaims() {
-    lock.lock();
+    lockQueues();
     if (needsFrameLocked()) {
       lock.unlock();
       return false;
     }
     return true;
+  }
+
+  /**
+   * Locks for a look at the queues: takes the lock and shuts the hand-off slot, moving its waiter,
+   * if any, to its queue. The caller calls {@link #settle} before it unlocks, which opens the slot
+   * again once the queues are empty.
+   */
+  final void lockQueues() {
+    lock.lock();
+    HandOffSlot<E> s = slot;
+    if (s != null) {
+      s.shut(senders, receivers);
+    }
   }
 
   /**
@@ -333,7 +354,12 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
   /** Makes the lane's flags match the queues again. Under the lock, before unlocking. */
   final void settle() {
     boolean sendersWait = !senders.isEmpty();
-    lane.matchQueues(sendersWait || !receivers.isEmpty(), sendersWait || returned != 0);
+    boolean anyWait = sendersWait || !receivers.isEmpty();
+    lane.matchQueues(anyWait, sendersWait || returned != 0);
+    HandOffSlot<E> s = slot;
+    if (s != null && !anyWait && returned == 0 && !closed) {
+      s.open();
+    }
   }
 
   static boolean isElement(Object polled) {

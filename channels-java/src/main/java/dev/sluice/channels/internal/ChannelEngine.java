@@ -45,6 +45,13 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
    *     resumeLater})
    */
   final int sendSlow(E element, @Nullable Waiter<E> w, @Nullable List<Waiter<?>> resumeLater) {
+    HandOffSlot<E> slot = this.slot;
+    if (slot != null && (w == null || w.slotSide() == Waiter.SENDS)) {
+      int fast = slot.send(element, w, resumeLater);
+      if (fast != HandOffSlot.TAKE_LOCK) {
+        return fast;
+      }
+    }
     int outcome;
     Waiter<E> resume;
     E drop;
@@ -89,6 +96,13 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
    *     queued)
    */
   final Object receiveSlow(@Nullable Waiter<E> w) {
+    HandOffSlot<E> slot = this.slot;
+    if (slot != null && (w == null || w.slotSide() == Waiter.RECEIVES)) {
+      Object fast = slot.receive(w);
+      if (fast != HandOffSlot.LOCKED) {
+        return fast;
+      }
+    }
     Object result;
     Waiter<E> resume;
     if (!lockForClaims()) {
@@ -272,6 +286,7 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
   public boolean sendMayNotWait() {
     return closed
         || receivers.mayBeNonEmpty()
+        || (slot != null && slot.mayHold(Waiter.RECEIVES))
         || overflow != BufferOverflow.SUSPEND
         || lane.size() < capacity;
   }
@@ -284,7 +299,11 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
    * @return {@code true} if {@link #pollOrNull} is worth a try
    */
   public boolean receiveMayNotWait() {
-    return closed || returned != 0 || senders.mayBeNonEmpty() || lane.size() != 0;
+    return closed
+        || returned != 0
+        || senders.mayBeNonEmpty()
+        || (slot != null && slot.mayHold(Waiter.SENDS))
+        || lane.size() != 0;
   }
 
   /**
@@ -306,6 +325,10 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
 
   /** Removes a withdrawn waiter from whichever queue holds it, if any still does. */
   final void unlink(Waiter<E> w) {
+    HandOffSlot<E> slot = this.slot;
+    if (slot != null && slot.remove(w)) {
+      return; // it waited in the slot, and nobody holds it now
+    }
     lock.lock();
     try {
       WaiterQueue<E> q = w.queue;
@@ -403,10 +426,11 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
    * @return {@code true} if a receive would wait
    */
   public boolean isEmptyForReceive() {
-    lock.lock();
+    lockQueues();
     try {
       return returned == 0 && lane.size() == 0 && senders.isEmpty() && !closed;
     } finally {
+      settle();
       lock.unlock();
     }
   }
@@ -496,12 +520,13 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
     int waitingSenders;
     int waitingReceivers;
     Throwable cause;
-    lock.lock();
+    lockQueues();
     try {
       buffered = lane.size();
       waitingSenders = senders.size();
       waitingReceivers = receivers.size();
       cause = closed ? closeCause() : null;
+      settle();
     } finally {
       lock.unlock();
     }
@@ -527,10 +552,11 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
 
   /** For tests: how many waiters are queued, withdrawn or not. */
   int queuedWaiters() {
-    lock.lock();
+    lockQueues();
     try {
       return senders.size() + receivers.size();
     } finally {
+      settle();
       lock.unlock();
     }
   }

@@ -144,12 +144,13 @@ abstract class SelectInstance<R> {
     BufferedChannel<Object> dropChannel = null;
     boolean needsFrame = false;
     for (BufferedChannel<Object> ch : channels) {
-      ch.lock.lock();
+      ch.lockQueues();
       needsFrame |= ch.needsFrameLocked();
     }
     if (needsFrame) {
       // A waiter here resumes in its claim: start over inside a frame (see ClaimFrame).
       for (int i = channels.length - 1; i >= 0; i--) {
+        channels[i].settle();
         channels[i].lock.unlock();
       }
       return ClaimFrame.call(() -> start(unbiased));

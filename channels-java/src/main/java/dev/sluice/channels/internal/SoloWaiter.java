@@ -59,8 +59,17 @@ public abstract class SoloWaiter<E> extends Waiter<E> {
    * @param channel the channel whose queue the waiter joins
    * @param item the element of a send, or {@code null} for a receive
    */
+  /** A send's waiter carries its element from the start; a receive's has none. */
+  private final int side;
+
   protected SoloWaiter(BufferedChannel<E> channel, @Nullable E item) {
     super(channel, item);
+    this.side = item != null ? SENDS : RECEIVES;
+  }
+
+  @Override
+  protected final int slotSide() {
+    return side;
   }
 
   @Override

@@ -12,9 +12,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Each face supplies its kind of waiter: a parked thread ({@link ParkingWaiter}), a future
  * ({@link FutureWaiter}), one clause of a select ({@link SelectWaiter}), or a Kotlin continuation.
- * The engine only calls {@link #tryClaim()} (under the channel lock) and, once the claim succeeded
- * and every lock is released, {@link #resume()}. A waiter whose claim cannot be split from its
- * resumption says so ({@link #resumesInClaim()}) and is claimed inside a {@link ClaimFrame}.
+ * The engine only calls {@link #tryClaim()} (under the channel lock, or holding the waiter alone
+ * through a rendezvous channel's {@link HandOffSlot}) and, once the claim succeeded and every lock
+ * is released, {@link #resume()}. A waiter whose claim cannot be split from its resumption says so
+ * ({@link #resumesInClaim()}) and is claimed inside a {@link ClaimFrame}.
  *
  * <h2>The claim protocol</h2>
  *
@@ -22,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  * a {@code cas}; the waiting side reads them after it saw the claim, so the {@code cas} publishes
  * them. A claim fails when the waiter was withdrawn (interrupt, timeout, cancellation) or, for a
  * select, when another clause won: then the claimer drops the waiter and moves on, and the fields
- * it wrote are never read. Only the holder of the lock of the channel whose queue holds the waiter
- * writes its fields, so two claimers never write the same waiter.
+ * it wrote are never read. Only the holder of the lock of the channel whose queue holds the waiter,
+ * or the one thread that took it out of the hand-off slot, writes its fields, so two claimers never
+ * write the same waiter.
  *
  * @param <E> the channel's element type
  */
@@ -47,6 +49,15 @@ public abstract class Waiter<E> {
 
   /** Set by {@code close} before its claim: the operation failed because the channel closed. */
   boolean closed;
+
+  /** {@link #slotSide()}: this waiter never waits in a hand-off slot. */
+  public static final int NOT_IN_SLOT = 0;
+
+  /** {@link #slotSide()}: a send's waiter that may wait in a hand-off slot. */
+  public static final int SENDS = 1;
+
+  /** {@link #slotSide()}: a receive's waiter that may wait in a hand-off slot. */
+  public static final int RECEIVES = 2;
 
   /**
    * Creates a waiter for an operation on {@code channel}.
@@ -82,6 +93,19 @@ public abstract class Waiter<E> {
    */
   protected boolean resumesInClaim() {
     return false;
+  }
+
+  /**
+   * Whether this waiter may wait in a rendezvous channel's {@link HandOffSlot}, without the lock,
+   * and on which side. Only a waiter whose {@link #tryClaim()} is one {@code cas} of its own, that
+   * does not resume in its claim, and that its owner withdraws through {@link
+   * ChannelEngine#removeWaiter} (which waits out a claim in progress) may answer other than {@link
+   * #NOT_IN_SLOT}. The answer never changes over the waiter's life.
+   *
+   * @return {@link #SENDS}, {@link #RECEIVES} or {@link #NOT_IN_SLOT} (the default)
+   */
+  protected int slotSide() {
+    return NOT_IN_SLOT;
   }
 
   /**

@@ -129,6 +129,64 @@ class ChannelFacesLincheckTest {
   }
 
   /**
+   * Two blocking receives and two blocking sends on a rendezvous channel: the first of a side to
+   * wait does so in the hand-off slot, a second one shuts the slot and queues both under the lock,
+   * and the slot opens again once the queues are empty. Each element arrives once, and nothing is
+   * left waiting.
+   */
+  @Test
+  void theHandOffSlotAndTheQueuesExchangeEachElementOnce() {
+    explore(
+        () -> {
+          Channel<Integer> c = channel(0);
+          Forked<Integer> r1 = Forked.start(c::receive);
+          Forked<Integer> r2 = Forked.start(c::receive);
+          Forked<Void> s1 =
+              Forked.start(
+                  () -> {
+                    c.send(1);
+                    return null;
+                  });
+          c.send(2);
+          s1.result();
+          int a = r1.result();
+          int b = r2.result();
+          check(Math.min(a, b) == 1 && Math.max(a, b) == 2, "received", a, b);
+          check(!c.trySend(3) && c.tryReceive() == null, "someone still waits", c);
+        });
+  }
+
+  /**
+   * A receive waiting in the hand-off slot while {@code trySend} claims it without the lock and
+   * {@code close} shuts the slot under the lock: the receive gets the element exactly when the send
+   * reports it sent, and otherwise sees the channel closed.
+   */
+  @Test
+  void closeAndSendRaceForTheReceiveInTheSlot() {
+    explore(
+        () -> {
+          Channel<Integer> c = channel(0);
+          Forked<Integer> receiver =
+              Forked.start(
+                  () -> {
+                    try {
+                      return c.receive();
+                    } catch (ChannelClosedException closed) {
+                      return -1;
+                    }
+                  });
+          Forked<Boolean> closer = Forked.start(c::close);
+          boolean sent = trySendOrClosed(c, 5);
+          int received = receiver.result();
+          check(closer.result(), "the only close returned false");
+          check(
+              sent ? received == 5 : received == -1,
+              "send returned " + sent + ", received",
+              received);
+        });
+  }
+
+  /**
    * Mixed faces on the same queues: a future send, a blocking send, a future and a blocking
    * receive.
    */

@@ -24,9 +24,20 @@ final class RecordingWaiter<E> extends SoloWaiter<E> {
     super(channel, item);
   }
 
-  /** A rendezvous channel: no lane, so every send meets a queued receive (or nobody). */
+  /**
+   * A rendezvous channel: no lane, so every send meets a waiting receive (or nobody), which waits
+   * in the hand-off slot while it is the only one: claims of it are made without the lock.
+   */
   static <E> BufferedChannel<E> rendezvous() {
     return new BufferedChannel<>(0, BufferOverflow.SUSPEND, null);
+  }
+
+  /**
+   * A channel of capacity 1: a receive that finds it empty is queued under the lock, and the lane's
+   * flags send every send to the lock, where it claims that receive.
+   */
+  static <E> BufferedChannel<E> oneSlot() {
+    return new BufferedChannel<>(1, BufferOverflow.SUSPEND, null);
   }
 
   /**

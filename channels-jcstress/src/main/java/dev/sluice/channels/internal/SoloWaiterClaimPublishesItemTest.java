@@ -18,10 +18,10 @@ import org.openjdk.jcstress.infra.results.ZL_Result;
  * that sees its waiter claimed ({@code isWaiting() == false}, as the spin and the park loop of
  * {@code Parker.await} see it) and then reads {@code item} reads the element, never {@code null}.
  *
- * <p>The claimer is the engine's {@code trySend} on a rendezvous channel with the receive queued:
- * {@code item} is a plain field written under the lock, and the waiting side reads it without the
- * lock, so only the {@code cas} (a release) and the waiting side's volatile load of the state (an
- * acquire) order the two.
+ * <p>The claimer is the engine's {@code trySend} on a channel of capacity 1 with the receive
+ * queued: {@code item} is a plain field written under the lock, and the waiting side reads it
+ * without the lock, so only the {@code cas} (a release) and the waiting side's volatile load of the
+ * state (an acquire) order the two.
  */
 @JCStressTest
 @Outcome(
@@ -34,7 +34,7 @@ import org.openjdk.jcstress.infra.results.ZL_Result;
     desc = "claimed but the element not seen: the receive would return null, the element lost")
 @State
 public class SoloWaiterClaimPublishesItemTest {
-  private final BufferedChannel<String> channel = RecordingWaiter.rendezvous();
+  private final BufferedChannel<String> channel = RecordingWaiter.oneSlot();
   private final RecordingWaiter<String> receive = RecordingWaiter.queuedReceive(channel);
 
   @Actor
