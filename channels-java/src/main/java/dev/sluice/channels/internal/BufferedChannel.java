@@ -220,6 +220,25 @@ public final class BufferedChannel<E> extends ChannelEngine<E> implements Channe
     return receiveBlocking(true, Deadline.after(nanos));
   }
 
+  /**
+   * A timed receive against a {@link Deadline} the caller made already: for a kind that waits in
+   * several passes against one deadline (a subscriber's or a reader's signal), so that no pass
+   * turns what is left back into a {@link Duration}.
+   *
+   * @param deadline from {@link Deadline#after}
+   * @return the element, or {@code null} if none came by the deadline
+   * @throws InterruptedException if the thread was interrupted before or while waiting
+   */
+  final @Nullable E receiveUntil(long deadline) throws InterruptedException {
+    if (Deadline.nanosLeft(deadline) == 0) { // over already: the try form
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+      return tryReceive();
+    }
+    return receiveBlocking(true, deadline);
+  }
+
   private @Nullable E receiveBlocking(boolean timed, long deadline) throws InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException();

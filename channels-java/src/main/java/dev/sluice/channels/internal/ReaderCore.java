@@ -220,8 +220,7 @@ public final class ReaderCore<E> {
       if (v != null) {
         return v;
       }
-      long left = Deadline.nanosLeft(deadline);
-      if (left == 0 || signal.channel.receive(Duration.ofNanos(left)) == null) {
+      if (Deadline.nanosLeft(deadline) == 0 || signal.channel.receiveUntil(deadline) == null) {
         return null;
       }
     }
@@ -343,7 +342,7 @@ public final class ReaderCore<E> {
         woken -> {
           if (!closed) {
             closed = true;
-            watch.readers.remove(this);
+            watch.members.remove(this);
             signalLocked(woken);
           }
           return null;

@@ -123,8 +123,8 @@ public final class SubscriberCore<E> {
     }
     long deadline = Deadline.after(Deadline.timeoutNanos(timeout));
     while (true) {
-      long left = Deadline.nanosLeft(deadline); // 0 once over: the token's receive is a try then
-      if (signal.channel.receive(Duration.ofNanos(left)) == null) {
+      // Once the deadline is over, the token's receive is a try.
+      if (signal.channel.receiveUntil(deadline) == null) {
         return null;
       }
       Object r = look(false, false);
@@ -282,7 +282,7 @@ public final class SubscriberCore<E> {
             closed = true;
             slow = true;
             givenBack = null;
-            broadcast.subscribers.remove(this);
+            broadcast.members.remove(this);
             signal.raiseLocked(woken);
           }
           return null;
