@@ -12,11 +12,7 @@ import dev.sluice.channels.ChannelClosedException;
 import dev.sluice.channels.internal.Signal.Wakeups;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
 
 /**
  * The state machine behind {@code dev.sluice.channels.Broadcast}: the ring of the last {@code
@@ -33,15 +29,9 @@ import java.util.function.Function;
  *
  * @param <E> the type of the elements
  */
-public final class BroadcastCore<E> {
+public final class BroadcastCore<E> extends SignalledKind<SubscriberCore<E>> {
   /** Release writes and acquire reads of the ring's slots, for the subscribers' lock-free reads. */
   static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
-
-  /**
-   * Guards every field below, and each subscriber's state, except that a subscriber holding its
-   * token reads the ring without it (see {@link SubscriberCore}).
-   */
-  final ReentrantLock lock = new ReentrantLock();
 
   /**
    * The element with sequence number {@code s} is at {@code ring[s % ring.length]}. Written under
@@ -54,10 +44,6 @@ public final class BroadcastCore<E> {
    * length. Written under the lock; read without it by subscribers.
    */
   volatile long tail;
-
-  boolean closed;
-
-  final List<SubscriberCore<E>> subscribers = new ArrayList<>();
 
   /**
    * A broadcast that holds the last {@code capacity} elements.
@@ -92,10 +78,8 @@ public final class BroadcastCore<E> {
           // tail that tells it the slot's old element is gone (SubscriberCore.tryReadHeld).
           SLOT.setRelease(ring, index(t), element);
           tail = t + 1; // LP of the send: a volatile store, after the slot's
-          for (SubscriberCore<E> s : subscribers) {
-            s.signal.raiseLocked(woken);
-          }
-          return subscribers.size();
+          raiseAllLocked(woken);
+          return members.size();
         });
   }
 
@@ -109,46 +93,9 @@ public final class BroadcastCore<E> {
     return signalling(
         woken -> {
           SubscriberCore<E> s = new SubscriberCore<>(this, tail);
-          if (closed) {
-            s.signal.raiseLocked(woken); // the closed state's token; nobody waits on s yet
-          } else {
-            subscribers.add(s);
-          }
+          joinLocked(s, woken);
           return s;
         });
-  }
-
-  /**
-   * Closes the broadcast, and wakes every subscriber so that it finds it closed.
-   *
-   * @return {@code true} if this call closed the broadcast
-   */
-  public boolean close() {
-    return signalling(
-        woken -> {
-          if (closed) {
-            return false;
-          }
-          closed = true;
-          for (SubscriberCore<E> s : subscribers) {
-            s.signal.raiseLocked(woken); // wakes it: it finds the broadcast closed
-          }
-          return true;
-        });
-  }
-
-  /**
-   * Whether the broadcast is closed.
-   *
-   * @return {@code true} once {@link #close()} was called
-   */
-  public boolean isClosed() {
-    lock.lock();
-    try {
-      return closed;
-    } finally {
-      lock.unlock();
-    }
   }
 
   /**
@@ -157,12 +104,12 @@ public final class BroadcastCore<E> {
    * @return the number of subscribers
    */
   public int subscriberCount() {
-    lock.lock();
-    try {
-      return subscribers.size();
-    } finally {
-      lock.unlock();
-    }
+    return memberCount();
+  }
+
+  @Override
+  void raiseLocked(SubscriberCore<E> subscriber, Wakeups woken) {
+    subscriber.signal.raiseLocked(woken);
   }
 
   /**
@@ -189,7 +136,7 @@ public final class BroadcastCore<E> {
           + " sent, capacity "
           + ring.length
           + ", "
-          + subscribers.size()
+          + members.size()
           + " subscribers]";
     } finally {
       lock.unlock();
@@ -198,10 +145,5 @@ public final class BroadcastCore<E> {
 
   int index(long sequence) {
     return (int) (sequence % ring.length);
-  }
-
-  /** Runs {@code body} under the lock, and resumes the waits it woke after the unlock. */
-  <T> T signalling(Function<Wakeups, T> body) {
-    return Signal.signalling(lock, body);
   }
 }

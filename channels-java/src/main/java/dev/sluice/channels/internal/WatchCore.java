@@ -9,11 +9,7 @@ package dev.sluice.channels.internal;
 
 import dev.sluice.channels.ChannelClosedException;
 import dev.sluice.channels.internal.Signal.Wakeups;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -29,11 +25,8 @@ import java.util.function.UnaryOperator;
  *
  * @param <E> the type of the value
  */
-public final class WatchCore<E> {
-  /**
-   * Guards every field below, and each reader's {@code seen}, {@code pending} and {@code closed}.
-   */
-  final ReentrantLock lock = new ReentrantLock();
+public final class WatchCore<E> extends SignalledKind<ReaderCore<E>> {
+  // The lock (SignalledKind) guards every field below, and each reader's seen, pending and closed.
 
   /**
    * Written under the lock; read without it by {@link #get()}, which needs no more than the latest.
@@ -42,10 +35,6 @@ public final class WatchCore<E> {
 
   /** How many times the value was set; the initial value is version 0. */
   long version;
-
-  boolean closed;
-
-  final List<ReaderCore<E>> readers = new ArrayList<>();
 
   /**
    * A watch holding {@code initial}.
@@ -124,50 +113,17 @@ public final class WatchCore<E> {
   }
 
   /**
-   * Closes the watch, and signals every reader so that it finds it closed.
-   *
-   * @return {@code true} if this call closed the watch
-   */
-  public boolean close() {
-    return signalling(
-        woken -> {
-          if (closed) {
-            return false;
-          }
-          closed = true;
-          for (ReaderCore<E> r : readers) {
-            r.signalLocked(woken); // wakes it: it finds the watch closed
-          }
-          return true;
-        });
-  }
-
-  /**
-   * Whether the watch is closed.
-   *
-   * @return {@code true} once {@link #close()} was called
-   */
-  public boolean isClosed() {
-    lock.lock();
-    try {
-      return closed;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /**
    * How many readers are subscribed and not closed.
    *
    * @return the number of readers
    */
   public int readerCount() {
-    lock.lock();
-    try {
-      return readers.size();
-    } finally {
-      lock.unlock();
-    }
+    return memberCount();
+  }
+
+  @Override
+  void raiseLocked(ReaderCore<E> reader, Wakeups woken) {
+    reader.signalLocked(woken);
   }
 
   /**
@@ -179,11 +135,7 @@ public final class WatchCore<E> {
     lock.lock();
     try {
       ReaderCore<E> r = new ReaderCore<>(this, version);
-      if (closed) {
-        r.signalLocked(new Wakeups()); // the closed state's token; nobody waits on r yet
-      } else {
-        readers.add(r);
-      }
+      joinLocked(r, new Wakeups()); // nobody waits on r yet: nothing to wake
       return r;
     } finally {
       lock.unlock();
@@ -199,14 +151,7 @@ public final class WatchCore<E> {
   private void publishLocked(E next, Wakeups woken) {
     value = next;
     version++;
-    for (ReaderCore<E> r : readers) {
-      r.signalLocked(woken);
-    }
-  }
-
-  /** Runs {@code body} under the lock, and resumes the waits it woke after the unlock. */
-  <T> T signalling(Function<Wakeups, T> body) {
-    return Signal.signalling(lock, body);
+    raiseAllLocked(woken);
   }
 
   /**
@@ -223,7 +168,7 @@ public final class WatchCore<E> {
           + "version "
           + version
           + ", "
-          + readers.size()
+          + members.size()
           + " readers]";
     } finally {
       lock.unlock();
