@@ -7,6 +7,7 @@ package dev.sluice.channels.internal;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
+import dev.sluice.channels.ChannelClosedException;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -23,7 +24,9 @@ import org.openjdk.jcstress.infra.results.ZZL_Result;
  * <p>One receive waits in a rendezvous channel's slot. {@code trySend} claims it without the lock
  * while {@code close()} takes the lock, shuts the slot and fails every queued waiter. Either the
  * send won (the receive holds x, and close found nobody), or close won (the receive saw the channel
- * closed, and the send found it closed); the receive is resumed once either way.
+ * closed, and the send found it closed); the receive is resumed once either way, and the channel
+ * stays closed: a claimer that emptied a slot the lock holder had shut would open it again, and the
+ * arbiter's {@code trySend} would find it open instead of closed.
  */
 @JCStressTest
 @Outcome(
@@ -57,6 +60,12 @@ public class HandOffSlotShutVersusClaimTest {
   @Arbiter
   public void after(ZZL_Result r) {
     String got = receive.isClosed() ? "closed" : String.valueOf(receive.item());
-    r.r3 = got + (receive.resumes == 1 ? " once" : " resumed " + receive.resumes);
+    String after;
+    try {
+      after = channel.trySend("y") ? " then sent" : " then open"; // the slot opened after close
+    } catch (ChannelClosedException closed) {
+      after = ""; // closed for good, as it must be
+    }
+    r.r3 = got + (receive.resumes == 1 ? " once" : " resumed " + receive.resumes) + after;
   }
 }
