@@ -277,6 +277,9 @@ internal class ReusableWaiter<E : Any>(
      */
     override fun slotSide(): Int = if (sends) SENDS else RECEIVES
 
+    /** A dispatcher thread does not spin for the channel lock: see `ChannelLock.lock(boolean)`. */
+    override fun spinsOnLock(): Boolean = false
+
     override fun tryClaim(): Boolean =
         state == WAITING && STATE.compareAndSet(this, WAITING, CLAIMED) // LP
 

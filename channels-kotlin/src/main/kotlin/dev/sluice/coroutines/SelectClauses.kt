@@ -80,6 +80,9 @@ internal class SelectWaiter<E : Any>(
 
     override fun resumesInClaim(): Boolean = true
 
+    /** A dispatcher thread does not spin for the channel lock: see `ChannelLock.lock(boolean)`. */
+    override fun spinsOnLock(): Boolean = false
+
     private companion object {
         init {
             ClaimFrame.install(UnconfinedFrame)

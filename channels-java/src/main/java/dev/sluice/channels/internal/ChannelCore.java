@@ -313,7 +313,15 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
    * returns {@code false}: the caller then starts over inside a frame.
    */
   final boolean lockForClaims() {
-    lockQueues();
+    return lockForClaims(true);
+  }
+
+  /**
+   * {@link #lockForClaims()}, spinning for the lock only if {@code spin}: false for a waiter that
+   * says it should not ({@link Waiter#spinsOnLock()}).
+   */
+  final boolean lockForClaims(boolean spin) {
+    lockQueues(spin);
     if (needsFrameLocked()) {
       lock.unlock();
       return false;
@@ -327,7 +335,12 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
    * again once the queues are empty.
    */
   final void lockQueues() {
-    lock.lock();
+    lockQueues(true);
+  }
+
+  /** {@link #lockQueues()}, spinning for the lock only if {@code spin}. */
+  final void lockQueues(boolean spin) {
+    lock.lock(spin);
     HandOffSlot<E> s = slot;
     if (s != null) {
       s.shut(senders, receivers);

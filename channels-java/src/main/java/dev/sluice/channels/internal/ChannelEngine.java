@@ -55,7 +55,7 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
     int outcome;
     Waiter<E> resume;
     E drop;
-    if (!lockForClaims()) {
+    if (!lockForClaims(w == null || w.spinsOnLock())) {
       if (resumeLater != null) {
         return Outcome.NEEDS_FRAME;
       }
@@ -105,7 +105,7 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
     }
     Object result;
     Waiter<E> resume;
-    if (!lockForClaims()) {
+    if (!lockForClaims(w == null || w.spinsOnLock())) {
       return ClaimFrame.call(() -> receiveSlow(w));
     }
     try {

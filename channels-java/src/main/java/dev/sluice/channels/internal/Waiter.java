@@ -109,6 +109,18 @@ public abstract class Waiter<E> {
   }
 
   /**
+   * Whether the operation may spin for the channel lock before it parks its thread. {@code true}
+   * unless overridden; a coroutine's waiter says {@code false}: a dispatcher thread that parks on
+   * the lock lets the other threads run the coroutines that would hand it elements (see {@code
+   * ChannelLock#lock(boolean)} for the figures).
+   *
+   * @return whether the operation's thread may spin for the lock
+   */
+  protected boolean spinsOnLock() {
+    return true;
+  }
+
+  /**
    * Makes this waiter ready for another operation, for a face that reuses one waiter across many
    * suspensions of the same caller (the Kotlin face does): {@code item} becomes the new send's
    * element (or {@code null} for a receive), and the closed flag is cleared. Only by the waiter's
