@@ -51,19 +51,7 @@ class ReusableWaiterLincheckTest {
             }
             val sent = sender.result()
             canceller.result()
-            check(
-                finished[0],
-                "the coroutine neither finished nor was resumed by its cancel",
-                received,
-            )
-            val left = drain(ch)
-            check(
-                (received + left).sorted() == sent.sorted(),
-                "received + left != sent",
-                received,
-                left,
-                sent,
-            )
+            checkEachOnce(ch, finished, sent = sent, received = received)
         }
     }
 
@@ -87,16 +75,29 @@ class ReusableWaiterLincheckTest {
             }
             val received = receiver.result()
             canceller.result()
-            check(finished[0], "the coroutine neither finished nor was resumed by its cancel", sent)
-            val left = drain(ch)
-            check(
-                (received + left).sorted() == sent.sorted(),
-                "received + left != sent",
-                received,
-                left,
-                sent,
-            )
+            checkEachOnce(ch, finished, sent = sent, received = received)
         }
+    }
+
+    /**
+     * The exactly-once check of both programs: the coroutine ended (or its cancel resumed it), and
+     * what was received plus what is left in [ch] is what was sent, element for element.
+     */
+    private fun checkEachOnce(
+        ch: Channel<Int>,
+        finished: BooleanArray,
+        sent: List<Int>,
+        received: List<Int>,
+    ) {
+        check(finished[0], "the coroutine neither finished nor was resumed by its cancel", sent)
+        val left = drain(ch)
+        check(
+            (received + left).sorted() == sent.sorted(),
+            "received + left != sent",
+            received,
+            left,
+            sent,
+        )
     }
 
     /**
