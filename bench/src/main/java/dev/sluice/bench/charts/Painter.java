@@ -58,9 +58,14 @@ final class Painter {
 
   private static final int FRAME_HEIGHT = 190;
 
-  /** Sluice's rows, in the order of the chart's legend: vermilion, orange, dark red, pink, plum. */
+  /**
+   * Sluice's rows, in the order of the chart's legend: vermilion, orange, dark red, pink, plum, and
+   * for a chart of two runs (up to nine rows) gold, brown, magenta and salmon.
+   */
   private static final Color[] SLUICE =
-      colors("#D7301F", "#FD8D3C", "#99000D", "#F768A1", "#7A0177");
+      colors(
+          "#D7301F", "#FD8D3C", "#99000D", "#F768A1", "#7A0177", "#FEC44F", "#8C510A", "#E7298A",
+          "#FCBBA1");
 
   /** The peers: blues, greens and greys, none of them close to Sluice's. */
   private static final Color[] PEERS =
