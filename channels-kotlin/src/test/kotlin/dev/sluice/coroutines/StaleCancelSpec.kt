@@ -109,8 +109,11 @@ private fun lateCancel(
                     }
                 }
             }
-        sendOnceWaiting(ch, 1)
-        val w = waiterOf(ch)
+        // The first receive waits before the first send: with a buffer, a send that came first
+        // would be buffered, and the receive would take it without ever making its waiter.
+        untilTrue { waiterOf(ch)?.let { isWaitingIn(ch, it) } == true }
+        ch.trySend(1).isSuccess shouldBe true
+        val w = waiterOf(ch)!!
         untilTrue { w.state == ReusableWaiter.WAITING && isWaitingIn(ch, w) }
         val scope =
             object : LateCancelScope {
@@ -160,9 +163,11 @@ private fun untilTrue(condition: () -> Boolean) {
 private fun lockOf(engine: BufferedChannel<*>): ReentrantLock =
     engineField(engine, "lock").get(engine) as ReentrantLock
 
-/** The receive waiter that the view's cache keeps for the only coroutine that receives. */
+/**
+ * The receive waiter that the view's cache keeps for the only coroutine that receives, once made.
+ */
 @Suppress("UNCHECKED_CAST")
-private fun waiterOf(ch: CoroutineChannel<Int>): ReusableWaiter<Int> {
+private fun waiterOf(ch: CoroutineChannel<Int>): ReusableWaiter<Int>? {
     val cache =
         CoroutineChannel::class
             .java
@@ -172,7 +177,7 @@ private fun waiterOf(ch: CoroutineChannel<Int>): ReusableWaiter<Int> {
     val waiters =
         WaiterCache::class.java.getDeclaredField("waiters").apply { isAccessible = true }.get(cache)
             as AtomicReferenceArray<ReusableWaiter<Int>?>
-    return waiters.get(0)!!
+    return waiters.get(0)
 }
 
 /** Whether [w] waits in the channel: in a queue, or in the rendezvous channel's hand-off slot. */
