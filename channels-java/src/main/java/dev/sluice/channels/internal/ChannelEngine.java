@@ -323,7 +323,10 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
     return receiveNow();
   }
 
-  /** Removes a withdrawn waiter from whichever queue holds it, if any still does. */
+  /**
+   * Removes a withdrawn waiter from the hand-off slot (waiting out a claim of it in progress) or
+   * from whichever queue holds it, if either still does.
+   */
   final void unlink(Waiter<E> w) {
     HandOffSlot<E> slot = this.slot;
     if (slot != null && slot.remove(w)) {

@@ -106,7 +106,8 @@ final class HandOffSlot<E> {
             }
             return Outcome.SENT;
           }
-          // Withdrawn: its owner takes it out of its cache or lets it go. Look again.
+          // Withdrawn: its owner's unlink waited for this claim, and finds the slot empty now.
+          // Look again.
         }
       }
     }
@@ -218,11 +219,6 @@ final class HandOffSlot<E> {
   boolean mayHold(int side) {
     Object x = word;
     return x == BUSY || (x instanceof Waiter<?> w && w.slotSide() == side);
-  }
-
-  /** For debugging and tests: whether the slot holds a waiter. */
-  boolean holdsWaiter() {
-    return word instanceof Waiter<?>;
   }
 
   private static int pause(int busy) {

@@ -98,8 +98,8 @@ public abstract class Waiter<E> {
   /**
    * Whether this waiter may wait in a rendezvous channel's {@link HandOffSlot}, without the lock,
    * and on which side. Only a waiter whose {@link #tryClaim()} is one {@code cas} of its own, that
-   * does not resume in its claim, and that its owner withdraws through {@link
-   * ChannelEngine#removeWaiter} (which waits out a claim in progress) may answer other than {@link
+   * does not resume in its claim, and whose every withdrawal unlinks it through the engine ({@link
+   * ChannelEngine#removeWaiter}, which waits out a claim in progress) may answer other than {@link
    * #NOT_IN_SLOT}. The answer never changes over the waiter's life.
    *
    * @return {@link #SENDS}, {@link #RECEIVES} or {@link #NOT_IN_SLOT} (the default)
