@@ -20,29 +20,41 @@ final class Parker {
   private Parker() {}
 
   /**
-   * Spins before parking. On 2 cores a hand-off takes well under a microsecond when the counterpart
-   * is running, and parking plus unparking costs several: a few hundred {@code onSpinWait}s (tens
-   * of nanoseconds each) cover the first case without burning much of the second. The system
-   * property {@code sluice.parkSpins}, 256 by default: on the 2-core bench machine 64 halved
-   * rendezvous throughput ({@code ThroughputRendezvous} SPSC 0.74 against 1.99 elements/us) and
-   * 1024 lowered it too (1.04). No spin on a single CPU, where it only delays the thread that would
-   * make the claim.
+   * How long a platform thread spins before it parks, in nanoseconds: the system property {@code
+   * sluice.parkSpinNanos}, 20,000 (20 us) by default; none on a single CPU, where a spin only
+   * delays the thread that would make the claim. ADR 0010 gives the measurements.
+   *
+   * <p>The bound is a time, not a count of {@code onSpinWait}s: one {@code onSpinWait} takes from a
+   * few nanoseconds to over a hundred, depending on the processor, so a count is a different wait
+   * on every machine. A spin pays while it is shorter than what a park costs the two threads: the
+   * park, the unpark and the wake-up. That is a few microseconds on bare metal, and more in a
+   * virtual machine: on the 2-core bench machine a park-and-unpark round trip of two threads took
+   * 17.8 us, and a spin of 20 us took rendezvous throughput from 0.05 to 3.4 elements/us, where the
+   * old count of 256 spins (3 us there) parked on nearly every hand-off. A thread whose wait is
+   * long burns at most this much CPU before it sleeps.
    */
-  static final int SPINS =
+  static final long SPIN_NANOS =
       Runtime.getRuntime().availableProcessors() > 1
-          ? Integer.getInteger("sluice.parkSpins", 256)
-          : 0;
+          ? Long.getLong("sluice.parkSpinNanos", 20_000L)
+          : 0L;
+
+  /** How many {@code onSpinWait}s pass between two readings of the clock during a spin. */
+  private static final int SPINS_PER_CLOCK = 16;
+
+  /** After how many equal readings in a row a spin gives up on the clock (see the spin). */
+  private static final int STILL_CLOCK_READINGS = 8;
 
   /**
    * How long a virtual thread spins before it parks at a rendezvous ({@link
    * Parkable#spinsOnVirtualThread}): the system property {@code sluice.virtualParkSpins}, 128 by
    * default; none on a single CPU, where the counterpart cannot run while this thread spins. A
-   * spinning virtual thread holds its carrier, so it spins half as long as a platform thread, and
-   * only where the wait is about to end. Measured on the 2-core bench machine, idle, {@code
-   * SLUICE_VT}, 2 forks (docs/benchmarks.md): at rendezvous 128 spins against none gave SPSC 1.68
-   * against 1.17 elements/us, MPMC 1.54 against 1.13, round trip 1.11 against 1.45 us; at capacity
-   * 1 they lost (SPSC 1.24 against 1.62, MPMC 0.96 against 1.28), and at 16 SPSC too (5.36 against
-   * 7.56), so a buffered channel's virtual threads park at once.
+   * spinning virtual thread holds its carrier, so it spins only where the wait is about to end, and
+   * briefly (128 spins are about 1.5 us on the bench machine, against a platform thread's 20).
+   * Measured on the 2-core bench machine, idle, {@code SLUICE_VT}, 2 forks (docs/benchmarks.md): at
+   * rendezvous 128 spins against none gave SPSC 1.68 against 1.17 elements/us, MPMC 1.54 against
+   * 1.13, round trip 1.11 against 1.45 us; at capacity 1 they lost (SPSC 1.24 against 1.62, MPMC
+   * 0.96 against 1.28), and at 16 SPSC too (5.36 against 7.56), so a buffered channel's virtual
+   * threads park at once.
    */
   static final int VIRTUAL_SPINS =
       Runtime.getRuntime().availableProcessors() > 1
@@ -97,15 +109,15 @@ final class Parker {
    * @return {@link #CLAIMED}, {@link #INTERRUPTED} or {@link #TIMED_OUT}
    */
   static int await(Parkable p, boolean timed, long deadline) {
-    int spins = SPINS;
     if (Spinning.currentIsVirtual()) {
-      spins = p.spinsOnVirtualThread() ? VIRTUAL_SPINS : 0;
-    }
-    for (int i = spins; i > 0; i--) {
-      if (!p.isPending()) {
-        return CLAIMED;
+      for (int i = p.spinsOnVirtualThread() ? VIRTUAL_SPINS : 0; i > 0; i--) {
+        if (!p.isPending()) {
+          return CLAIMED;
+        }
+        Thread.onSpinWait();
       }
-      Thread.onSpinWait();
+    } else if (SPIN_NANOS > 0 && spinUntilClaimed(p, timed, deadline)) {
+      return CLAIMED;
     }
     if (!p.announcePark()) {
       return CLAIMED;
@@ -125,5 +137,39 @@ final class Parker {
       }
     }
     return CLAIMED;
+  }
+
+  /**
+   * Spins for at most {@link #SPIN_NANOS} (and no later than the deadline, if {@code timed}),
+   * reading the clock once every {@link #SPINS_PER_CLOCK} spins.
+   *
+   * <p>The spin also ends when the clock stands still for {@link #STILL_CLOCK_READINGS} readings in
+   * a row: a clock that does not move cannot bound it. No real clock does that across hundreds of
+   * spins, but a model checker's does (Lincheck's {@code nanoTime()} returns a constant), and a
+   * coarse one must not make the spin endless either.
+   *
+   * @return {@code true} if {@code p} was claimed during the spin
+   */
+  private static boolean spinUntilClaimed(Parkable p, boolean timed, long deadline) {
+    long now = System.nanoTime();
+    long end = now + SPIN_NANOS;
+    if (timed && Deadline.nanosLeft(deadline) < SPIN_NANOS) {
+      end = deadline;
+    }
+    int still = 0;
+    while (true) {
+      for (int i = SPINS_PER_CLOCK; i > 0; i--) {
+        if (!p.isPending()) {
+          return true;
+        }
+        Thread.onSpinWait();
+      }
+      long then = now;
+      now = System.nanoTime();
+      still = now == then ? still + 1 : 0;
+      if (end - now <= 0 || still == STILL_CLOCK_READINGS) {
+        return !p.isPending();
+      }
+    }
   }
 }
