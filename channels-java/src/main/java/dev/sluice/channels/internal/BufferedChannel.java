@@ -40,18 +40,33 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BufferedChannel<E> extends ChannelEngine<E> implements Channel<E> {
   /**
-   * How many times a blocking send or receive retries the fast path, spinning, when it found the
-   * lane full or empty, before it takes the lock and queues a waiter: the system property {@code
-   * sluice.pollSpins}, 256 by default (none on virtual threads or a single CPU, as {@link Spinning}
-   * explains).
+   * How many times a blocking send or receive on a small buffer retries the fast path, spinning,
+   * when it found the lane full or empty, before it takes the lock and queues a waiter: the system
+   * property {@code sluice.pollSpins}, 256 by default (none on virtual threads or a single CPU, as
+   * {@link Spinning} explains), and only below {@link #POLL_BELOW} places.
    *
-   * <p>Without it, a consumer that finds the lane empty registers at once, and the producer then
-   * hands it every element one by one through the lock, each hand-off a claim and a wake-up: the
-   * two threads run in lockstep however large the buffer. Retrying lets the producer fill the lane
-   * and the consumer drain it. A retrying operation never overtakes a registered waiter: while one
-   * is queued the lane's flags send every fast operation to the lock.
+   * <p>On a buffer of one to a few places, a full or empty lane flips within a hand-off, and a
+   * retry catches it without a waiter. On a larger buffer the retries cost more than they save: a
+   * producer that finds 16 places full and retries takes each place the moment the consumer frees
+   * it, and the two threads then trade the same cache lines for every element. Queueing at once,
+   * the thread spins on its own waiter ({@link Parker#SPIN_NANOS}) while the other side moves a run
+   * of elements. A retrying operation never overtakes a registered waiter: while one is queued the
+   * lane's flags send every fast operation to the lock. ADR 0010 gives the measurements.
    */
   private static final int POLLS = Integer.getInteger("sluice.pollSpins", 256);
+
+  /**
+   * The smallest capacity whose blocking operations do not retry the fast path ({@link #POLLS}):
+   * the system property {@code sluice.pollBelowCapacity}, 8 by default. Measured with platform
+   * threads at 1, 2, 4, 8, 16 and 1024 places: retries won at 4 and below and lost from 8 on.
+   */
+  private static final int POLL_BELOW = Integer.getInteger("sluice.pollBelowCapacity", 8);
+
+  /** What {@link #retryOffer} returns when the deadline passed while it retried. */
+  private static final int RETRY_TIMED_OUT = -1;
+
+  /** How many fast-path retries this channel's blocking operations make ({@link #POLLS}). */
+  private final int polls;
 
   /**
    * Creates an open, empty channel.
@@ -63,6 +78,7 @@ public final class BufferedChannel<E> extends ChannelEngine<E> implements Channe
   public BufferedChannel(
       int capacity, BufferOverflow overflow, @Nullable Consumer<? super E> onUndelivered) {
     super(capacity, overflow, onUndelivered);
+    this.polls = capacity < POLL_BELOW ? POLLS : 0;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -97,23 +113,14 @@ public final class BufferedChannel<E> extends ChannelEngine<E> implements Channe
     if (fast == Lane.OK) {
       return true;
     }
-    // Full: retry the fast path for a while before queueing (see POLLS).
-    for (int i = fast == Lane.FULL ? Spinning.forCurrentThread(POLLS) : 0; i > 0; i--) {
-      Thread.onSpinWait();
-      fast = lane.offer(element, false);
-      if (fast != Lane.FULL) {
-        if (fast == Lane.OK) {
-          return true;
-        }
-        break;
+    // Full: on a small buffer, retry the fast path for a while before queueing (see POLLS).
+    if (fast == Lane.FULL && polls != 0) {
+      fast = retryOffer(element, timed, deadline);
+      if (fast == Lane.OK) {
+        return true;
       }
-      if ((i & 63) == 0) {
-        if (Thread.interrupted()) {
-          throw new InterruptedException();
-        }
-        if (timed && deadline - System.nanoTime() <= 0) {
-          return false;
-        }
+      if (fast == RETRY_TIMED_OUT) {
+        return false;
       }
     }
     // A receive waits, or there is room: send under the lock without making a waiter (on a
@@ -239,25 +246,62 @@ public final class BufferedChannel<E> extends ChannelEngine<E> implements Channe
     return receiveBlocking(true, deadline);
   }
 
-  private @Nullable E receiveBlocking(boolean timed, long deadline) throws InterruptedException {
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
+  /**
+   * Retries the lane's offer while it is full, at most {@link #polls} times (none on a virtual
+   * thread), checking the interrupt and the deadline every 64 retries. Kept out of {@link
+   * #sendBlocking} so that a channel that does not retry pays nothing for it.
+   *
+   * @return the last offer's outcome, or {@link #RETRY_TIMED_OUT}
+   */
+  private int retryOffer(E element, boolean timed, long deadline) throws InterruptedException {
+    int fast = Lane.FULL;
+    for (int i = Spinning.forCurrentThread(polls); i > 0 && fast == Lane.FULL; i--) {
+      Thread.onSpinWait();
+      fast = lane.offer(element, false);
+      if ((i & 63) == 0 && fast == Lane.FULL) {
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+        if (timed && deadline - System.nanoTime() <= 0) {
+          return RETRY_TIMED_OUT;
+        }
+      }
     }
-    Object fast = lane.poll(false);
-    // Empty: retry the fast path for a while before queueing (see POLLS).
-    for (int i = fast == Lane.EMPTY ? Spinning.forCurrentThread(POLLS) : 0; i > 0; i--) {
+    return fast;
+  }
+
+  /**
+   * Retries the lane's poll while it is empty, as {@link #retryOffer} retries the offer.
+   *
+   * @return the last poll's outcome, or {@code null} if the deadline passed
+   */
+  private @Nullable Object retryPoll(boolean timed, long deadline) throws InterruptedException {
+    Object fast = Lane.EMPTY;
+    for (int i = Spinning.forCurrentThread(polls); i > 0 && fast == Lane.EMPTY; i--) {
       Thread.onSpinWait();
       fast = lane.poll(false);
-      if (fast != Lane.EMPTY) {
-        break;
-      }
-      if ((i & 63) == 0) {
+      if ((i & 63) == 0 && fast == Lane.EMPTY) {
         if (Thread.interrupted()) {
           throw new InterruptedException();
         }
         if (timed && deadline - System.nanoTime() <= 0) {
           return null;
         }
+      }
+    }
+    return fast;
+  }
+
+  private @Nullable E receiveBlocking(boolean timed, long deadline) throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    Object fast = lane.poll(false);
+    // Empty: on a small buffer, retry the fast path for a while before queueing (see POLLS).
+    if (fast == Lane.EMPTY && polls != 0) {
+      fast = retryPoll(timed, deadline);
+      if (fast == null) {
+        return null; // timed out
       }
     }
     if (isElement(fast)) {
