@@ -67,9 +67,10 @@ public class WatchWakeup {
   }
 
   /**
-   * How many {@code onSpinWait}s a Sluice wait makes before it parks, on a platform thread and more
-   * than one CPU: 256 retries of the lane ({@code sluice.pollSpins}) and 256 of the parker ({@code
-   * sluice.parkSpins}), both at their defaults. {@code ATOMIC} spins as long.
+   * How many {@code onSpinWait}s {@code ATOMIC} makes before it parks, on more than one CPU: what a
+   * Sluice wait made before ADR 0010, 256 retries of the lane and 256 spins of the parker. Since
+   * then a Sluice wait spins up to 20 us in the parker ({@code sluice.parkSpinNanos}), about 1,500
+   * spins on the bench machine, so {@code ATOMIC} now spins for less time than Sluice does.
    */
   static final int SLUICE_SPINS = 512;
 
