@@ -45,7 +45,8 @@ def load(paths, defaults=None, known=None):
                         params[name] = value
                 impl = params.pop("impl", "?")
                 metric = run["primaryMetric"]
-                gc = run.get("secondaryMetrics", {}).get("·gc.alloc.rate.norm")
+                secondary = run.get("secondaryMetrics", {})
+                gc = secondary.get("gc.alloc.rate.norm") or secondary.get("·gc.alloc.rate.norm")
                 rows[(bench, tuple(sorted(params.items())), impl)] = {
                     "score": metric["score"],
                     "error": metric["scoreError"] if metric["scoreError"] == metric["scoreError"] else 0.0,
