@@ -65,7 +65,11 @@ public final class BufferedChannel<E> extends ChannelEngine<E> implements Channe
   /** What {@link #retryOffer} returns when the deadline passed while it retried. */
   private static final int RETRY_TIMED_OUT = -1;
 
-  /** How many fast-path retries this channel's blocking operations make ({@link #POLLS}). */
+  /**
+   * How many fast-path retries this channel's blocking operations make ({@link #POLLS}): none on a
+   * rendezvous channel, whose lane never answers full or empty without the lock, nor from {@link
+   * #POLL_BELOW} places on.
+   */
   private final int polls;
 
   /**
@@ -78,7 +82,7 @@ public final class BufferedChannel<E> extends ChannelEngine<E> implements Channe
   public BufferedChannel(
       int capacity, BufferOverflow overflow, @Nullable Consumer<? super E> onUndelivered) {
     super(capacity, overflow, onUndelivered);
-    this.polls = capacity < POLL_BELOW ? POLLS : 0;
+    this.polls = capacity > 0 && capacity < POLL_BELOW ? POLLS : 0;
   }
 
   // ---------------------------------------------------------------------------------------------
