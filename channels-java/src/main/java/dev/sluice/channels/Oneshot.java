@@ -8,7 +8,9 @@ import dev.sluice.channels.internal.BufferedChannel;
 import dev.sluice.channels.internal.Engines;
 import dev.sluice.channels.internal.Outcome;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -209,6 +211,70 @@ public final class Oneshot<E> implements Receiver<E> {
   @Override
   public CompletableFuture<E> receiveAsync() {
     return engine.receiveAsync();
+  }
+
+  /**
+   * Waits for the value and adds it to {@code into}: a batch of one, as {@link
+   * Receiver#receiveMany(Collection, int)} describes. If {@code into} refuses it, the value stays
+   * in the oneshot for another receive.
+   *
+   * @param into where the value goes
+   * @param max at least 1; a oneshot's batch holds one value whatever it is
+   * @return 1
+   * @throws InterruptedException if the thread was interrupted before or while waiting
+   * @throws ChannelClosedException as {@link #receive()}
+   * @throws IllegalArgumentException if {@code max} is less than 1
+   * @throws NullPointerException if {@code into} is null
+   */
+  @Override
+  public int receiveMany(Collection<? super E> into, int max) throws InterruptedException {
+    return engine.receiveMany(into, max);
+  }
+
+  /**
+   * Waits at most {@code timeout} for the value and adds it to {@code into}, as {@link
+   * #receiveMany(Collection, int)} does.
+   *
+   * @param into where the value goes
+   * @param max at least 1
+   * @param timeout how long to wait at most
+   * @return 1, or 0 if the value did not come in time
+   * @throws InterruptedException if the thread was interrupted before or while waiting
+   * @throws ChannelClosedException as {@link #receive()}
+   * @throws IllegalArgumentException if {@code max} is less than 1
+   * @throws NullPointerException if {@code into} or {@code timeout} is null
+   */
+  @Override
+  public int receiveMany(Collection<? super E> into, int max, Duration timeout)
+      throws InterruptedException {
+    return engine.receiveMany(into, max, timeout);
+  }
+
+  /**
+   * Adds the value to {@code into} if it is there, without waiting.
+   *
+   * @param into where the value goes
+   * @param max at least 1
+   * @return 1, or 0 while the value has not come
+   * @throws ChannelClosedException as {@link #receive()}
+   * @throws IllegalArgumentException if {@code max} is less than 1
+   * @throws NullPointerException if {@code into} is null
+   */
+  @Override
+  public int tryReceiveMany(Collection<? super E> into, int max) {
+    return engine.tryReceiveMany(into, max);
+  }
+
+  /**
+   * A future of a list holding the value, as {@link #receiveAsync()} is a future of the value.
+   *
+   * @param max at least 1
+   * @return a future of a one-element list
+   * @throws IllegalArgumentException if {@code max} is less than 1
+   */
+  @Override
+  public CompletableFuture<List<E>> receiveManyAsync(int max) {
+    return engine.receiveManyAsync(max);
   }
 
   /**

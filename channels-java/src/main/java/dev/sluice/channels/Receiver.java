@@ -5,7 +5,9 @@
 package dev.sluice.channels;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -91,6 +93,81 @@ public interface Receiver<E> extends Iterable<E> {
    * @return a future of the next element
    */
   CompletableFuture<E> receiveAsync();
+
+  /**
+   * Receives a batch: waits while the channel is empty, then takes up to {@code max} elements and
+   * adds them to {@code into}, oldest first.
+   *
+   * <p>A batch is the channel's oldest elements, taken in one step: no other receive gets an
+   * element between two of them. When the call had to wait, the first element is the one its wait
+   * was handed, and the rest are taken in one step right after it. On an unbounded channel one step
+   * takes at most 1,024 elements, and a larger {@code max} goes on in further steps while elements
+   * are there.
+   *
+   * <p>An interrupt only ends the wait for the first element, and the call then took nothing. If
+   * {@code into} refuses an element (its {@code add} throws), that element and the rest of the
+   * batch are given back to the channel, in order, ahead of everything else (to receives waiting
+   * then, oldest first), and the exception propagates; the elements added before it stay in {@code
+   * into}. Nothing is lost either way.
+   *
+   * @param into where the elements go; not this channel's own view
+   * @param max the most to take, at least 1
+   * @return how many were added, at least 1
+   * @throws InterruptedException if the thread was interrupted before or while waiting; no element
+   *     was taken
+   * @throws ChannelClosedException if the channel is closed and drained
+   * @throws IllegalArgumentException if {@code max} is less than 1
+   * @throws NullPointerException if {@code into} is null
+   */
+  int receiveMany(Collection<? super E> into, int max) throws InterruptedException;
+
+  /**
+   * Receives a batch as {@link #receiveMany(Collection, int)} does, waiting at most {@code timeout}
+   * for the first element. A zero or negative timeout does not wait: the call behaves as {@link
+   * #tryReceiveMany}.
+   *
+   * @param into where the elements go
+   * @param max the most to take, at least 1
+   * @param timeout how long to wait at most for the first element
+   * @return how many were added; 0 if the timeout elapsed first (nothing was taken)
+   * @throws InterruptedException if the thread was interrupted before or while waiting; no element
+   *     was taken
+   * @throws ChannelClosedException if the channel is closed and drained
+   * @throws IllegalArgumentException if {@code max} is less than 1
+   * @throws NullPointerException if {@code into} or {@code timeout} is null
+   */
+  int receiveMany(Collection<? super E> into, int max, Duration timeout)
+      throws InterruptedException;
+
+  /**
+   * Takes up to {@code max} of the elements that are there now, in one step as {@link
+   * #receiveMany(Collection, int)} does, without waiting, and adds them to {@code into}.
+   *
+   * @param into where the elements go
+   * @param max the most to take, at least 1
+   * @return how many were added; 0 if the channel is empty right now
+   * @throws ChannelClosedException if the channel is closed and drained
+   * @throws IllegalArgumentException if {@code max} is less than 1
+   * @throws NullPointerException if {@code into} is null
+   */
+  int tryReceiveMany(Collection<? super E> into, int max);
+
+  /**
+   * Receives a batch without blocking the caller: the returned future completes with a list of one
+   * to {@code max} elements, oldest first, taken as {@link #receiveMany(Collection, int)} takes
+   * them.
+   *
+   * <p>The future completes exceptionally with {@link ChannelClosedException} once the channel is
+   * closed and drained. Cancelling it, or completing it by any other means, withdraws the receive:
+   * when that call reports that it changed the future, no element was kept by it (a batch already
+   * taken for it goes back to the channel, ahead of everything else). Dependent actions run as for
+   * {@link #receiveAsync()}.
+   *
+   * @param max the most to take, at least 1
+   * @return a future of the batch, never empty
+   * @throws IllegalArgumentException if {@code max} is less than 1
+   */
+  CompletableFuture<List<E>> receiveManyAsync(int max);
 
   /**
    * A {@link Select} clause that receives an element when one is there, and returns {@code

@@ -22,10 +22,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Producers and consumers on every face at once, over three channels, while a chaos thread
  * interrupts them at random: blocking sends and receives on platform and virtual threads, timed
  * ones with tiny timeouts, try-loops, futures cancelled at random, blocking and asynchronous
- * selects over all three channels. Every element has a unique id, and a producer retries an element
- * until a send of it reports success; so the received ids must be exactly the ids sent, each once.
- * A lost element is missing; a duplicate, or an element received although its send reported failure
- * (and was then retried), shows twice.
+ * selects over all three channels, and batch receives of every face ({@code receiveMany}, timed,
+ * try, and futures cancelled at random). Every element has a unique id, and a producer retries an
+ * element until a send of it reports success; so the received ids must be exactly the ids sent,
+ * each once. A lost element is missing; a duplicate, or an element received although its send
+ * reported failure (and was then retried), shows twice.
  *
  * <p>The default run moves 300 000 elements per capacity; {@code -Pstress-long} moves 10 000 000.
  */
@@ -254,9 +255,13 @@ class TortureTest {
         return got.toArray();
       }
       try {
-        Long e = tryReceiveOnce(random);
-        if (e != null) {
-          got.add(e);
+        if (random.nextInt(4) == 0) {
+          receiveBatchOnce(random, got);
+        } else {
+          Long e = tryReceiveOnce(random);
+          if (e != null) {
+            got.add(e);
+          }
         }
       } catch (InterruptedException | ChannelClosedException e) {
         // nothing taken; after close, another channel may still hold elements
@@ -308,6 +313,31 @@ class TortureTest {
                 channels.get(1).onReceive(x -> x),
                 channels.get(2).onReceive(x -> x)),
             random);
+    }
+  }
+
+  /** One batch receive of a random face and size; what it took goes into {@code got}. */
+  private void receiveBatchOnce(ThreadLocalRandom random, LongList got)
+      throws InterruptedException {
+    Channel<Long> ch = channels.get(random.nextInt(channels.size()));
+    int max = 1 + random.nextInt(64);
+    List<Long> into = new ArrayList<>();
+    try {
+      switch (random.nextInt(4)) {
+        case 0 -> ch.receiveMany(into, max);
+        case 1 -> ch.receiveMany(into, max, Duration.ofNanos(random.nextInt(50_000)));
+        case 2 -> ch.tryReceiveMany(into, max);
+        default -> {
+          List<Long> batch = settle(ch.receiveManyAsync(max), random);
+          if (batch != null) {
+            into.addAll(batch);
+          }
+        }
+      }
+    } finally {
+      for (Long e : into) {
+        got.add(e);
+      }
     }
   }
 

@@ -118,6 +118,37 @@ final class ArrayLane<E> extends Lane<E> {
   }
 
   @Override
+  int pollMany(Object[] out, int max) {
+    while (true) {
+      long h = head();
+      if ((h & FLAGS) != 0) {
+        return MANY_BLOCKED;
+      }
+      long p = h >>> SHIFT;
+      long t = tail(); // LP, if the claim below succeeds, or if empty
+      long k = Math.min(max, (t >>> SHIFT) - p);
+      if (k <= 0) {
+        // The head never passes the tail, so it was still at p when the tail was read.
+        return (t & CLOSED) != 0 ? MANY_CLOSED : 0;
+      }
+      if (casHead(h, h + k * ONE)) {
+        // Positions p .. p + k - 1 are ours; each send that claimed one publishes it soon.
+        for (int j = 0; j < k; j++) {
+          long q = p + j;
+          int i = slot(q);
+          for (int waits = 0; (long) SEQ.getAcquire(seqs, i) != 2 * q + 1; ) {
+            waits = backOff(waits);
+          }
+          out[j] = items[i];
+          items[i] = null;
+          SEQ.setRelease(seqs, i, 2 * (q + n));
+        }
+        return (int) k;
+      }
+    }
+  }
+
+  @Override
   long slots() {
     return n;
   }

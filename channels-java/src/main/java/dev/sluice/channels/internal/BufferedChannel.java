@@ -9,7 +9,9 @@ import dev.sluice.channels.Channel;
 import dev.sluice.channels.ChannelClosedException;
 import dev.sluice.channels.SelectClause;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Spliterator;
@@ -379,6 +381,27 @@ public final class BufferedChannel<E> extends ChannelEngine<E> implements Channe
         assert e != null;
         return CompletableFuture.completedFuture(e);
     }
+  }
+
+  @Override
+  public int receiveMany(Collection<? super E> into, int max) throws InterruptedException {
+    return ChannelBatches.receiveMany(this, into, max);
+  }
+
+  @Override
+  public int receiveMany(Collection<? super E> into, int max, Duration timeout)
+      throws InterruptedException {
+    return ChannelBatches.receiveMany(this, into, max, timeout);
+  }
+
+  @Override
+  public int tryReceiveMany(Collection<? super E> into, int max) {
+    return ChannelBatches.tryReceiveMany(this, into, max);
+  }
+
+  @Override
+  public CompletableFuture<List<E>> receiveManyAsync(int max) {
+    return ChannelBatches.receiveManyAsync(this, max);
   }
 
   @Override

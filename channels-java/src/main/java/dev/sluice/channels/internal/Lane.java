@@ -112,6 +112,27 @@ abstract class Lane<E> extends LaneHeadWord {
    */
   abstract Object poll(boolean locked);
 
+  /** A result of {@link #pollMany}: the lane is empty, and closed for sends. */
+  static final int MANY_CLOSED = -1;
+
+  /** A result of {@link #pollMany}: a flag shuts the fast path; take the lock. */
+  static final int MANY_BLOCKED = -2;
+
+  /**
+   * Takes the oldest {@code min(max, size)} elements with one claim, without the lock, into {@code
+   * out[0..k-1]}. Linearized at the tail read that fixes {@code k}: the head has not moved from
+   * then to the claim, so the run taken is the one at the head at that instant. A lane that cannot
+   * claim a run (the rendezvous lane) always answers {@link #MANY_BLOCKED}.
+   *
+   * @param out where the elements go, in order; at least {@code max} long
+   * @param max the most to take, at least 1
+   * @return {@code k > 0}, how many were taken; 0 if the lane is empty and open; {@link
+   *     #MANY_CLOSED}; or {@link #MANY_BLOCKED}
+   */
+  int pollMany(Object[] out, int max) {
+    return MANY_BLOCKED;
+  }
+
   /** How many slots the lane holds now; for tests of its footprint. */
   abstract long slots();
 

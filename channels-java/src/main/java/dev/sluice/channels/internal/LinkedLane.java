@@ -133,6 +133,43 @@ final class LinkedLane<E> extends Lane<E> {
     }
   }
 
+  @Override
+  int pollMany(Object[] out, int max) {
+    while (true) {
+      Chunk hint = headChunk; // before the claim word: see the class notes
+      long h = head();
+      if ((h & FLAGS) != 0) {
+        return MANY_BLOCKED;
+      }
+      long p = h >>> SHIFT;
+      long t = tail(); // LP, if the claim below succeeds, or if empty
+      long k = Math.min(max, (t >>> SHIFT) - p);
+      if (k <= 0) {
+        return (t & CLOSED) != 0 ? MANY_CLOSED : 0;
+      }
+      if (casHead(h, h + k * ONE)) {
+        // Every claimed send made its chunk before it claimed, so the walk finds each one.
+        Chunk c = hint;
+        for (int j = 0; j < k; j++) {
+          long q = p + j;
+          c = find(c, q, false);
+          assert c != null;
+          int i = (int) (q - c.start);
+          Object e;
+          for (int waits = 0; (e = ITEM.getAcquire(c.items, i)) == null; ) {
+            waits = backOff(waits);
+          }
+          ITEM.setOpaque(c.items, i, null); // for the collector
+          out[j] = e;
+        }
+        if (c != hint) {
+          advance(HEAD_CHUNK, hint, c);
+        }
+        return (int) k;
+      }
+    }
+  }
+
   /**
    * The chunk holding position {@code p}, walking from {@code c}; creates missing chunks if {@code
    * create}, else returns {@code null} where one is missing.

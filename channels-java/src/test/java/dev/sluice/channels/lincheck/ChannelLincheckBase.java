@@ -2,6 +2,8 @@ package dev.sluice.channels.lincheck;
 
 import dev.sluice.channels.Channel;
 import dev.sluice.channels.ChannelClosedException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
@@ -12,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Linearizability of a channel's non-waiting operations ({@code trySend}, {@code tryReceive},
- * {@code close}, {@code cancel}, {@code isClosedForSend}, {@code isClosedForReceive}, {@code size})
- * against {@link ChannelSpec}, in Lincheck's model-checking and stress modes, with three threads.
+ * {@code tryReceiveMany}, {@code close}, {@code cancel}, {@code isClosedForSend}, {@code
+ * isClosedForReceive}, {@code size}) against {@link ChannelSpec}, in Lincheck's model-checking and
+ * stress modes, with three threads.
  *
  * <p>Each subclass fixes a capacity: it passes a fresh channel to the constructor (Lincheck makes a
  * new test instance per invocation through the public no-argument constructor) and names its
@@ -49,6 +52,17 @@ public abstract class ChannelLincheckBase {
   public Object tryReceive() {
     try {
       return channel.tryReceive();
+    } catch (ChannelClosedException e) {
+      return closedResult(e);
+    }
+  }
+
+  @Operation
+  public Object tryReceiveMany(@Param(gen = IntGen.class, conf = "1:3") int max) {
+    List<Integer> into = new ArrayList<>();
+    try {
+      channel.tryReceiveMany(into, max);
+      return into.toString();
     } catch (ChannelClosedException e) {
       return closedResult(e);
     }

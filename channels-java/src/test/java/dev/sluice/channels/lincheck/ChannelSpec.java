@@ -3,6 +3,7 @@ package dev.sluice.channels.lincheck;
 import dev.sluice.channels.BufferOverflow;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -81,6 +82,17 @@ public abstract class ChannelSpec {
       return head;
     }
     return closedBy; // null: empty and open
+  }
+
+  public Object tryReceiveMany(int max) {
+    if (buffer.isEmpty()) {
+      return closedBy != null ? closedBy : "[]";
+    }
+    List<Integer> taken = new ArrayList<>();
+    while (taken.size() < max && !buffer.isEmpty()) {
+      taken.add(buffer.pollFirst());
+    }
+    return taken.toString();
   }
 
   public boolean close() {

@@ -1,0 +1,295 @@
+/*
+ * Copyright 2026 The Sluice developers
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.sluice.channels.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Batches of a channel: taking a run of elements in one step, and giving back a run that its taker
+ * could not keep. Keeps one invariant: a run is the channel's oldest elements at one instant, taken
+ * whole, so no other receive gets an element between two of the run's, and a run given back goes to
+ * the head again in its order, ahead of everything else.
+ *
+ * <p>The fast path claims the run with one {@code cas} of the lane's head ({@link Lane#pollMany});
+ * on a bounded lane that takes everything there is, up to the batch's size, as the lane never holds
+ * more than its capacity. When a flag shuts it (a send waits, elements were given back, the channel
+ * is a rendezvous or drops its oldest), the run is taken under the lock, one locked receive after
+ * another; the lock holder first sets {@code SENDERS} on the head, so that no fast receive takes an
+ * element between two of them, and {@link ChannelCore#settle} clears it again.
+ */
+final class ChannelBatches {
+  private ChannelBatches() {}
+
+  /** The most one step takes from an unbounded channel. */
+  static final int UNBOUNDED_STEP = 1024;
+
+  // ---------------------------------------------------------------------------------------------
+  // The Java face (BufferedChannel's receiveMany, tryReceiveMany and receiveManyAsync).
+
+  static <E> int receiveMany(BufferedChannel<E> c, Collection<? super E> into, int max)
+      throws InterruptedException {
+    check(into, max);
+    int k = takeInto(c, into, max);
+    if (k != 0) {
+      return closedIfNone(c, k);
+    }
+    E first = c.receive(); // waits; throws if interrupted or closed and drained
+    return 1 + addFirstAndRest(c, into, first, max);
+  }
+
+  static <E> int receiveMany(
+      BufferedChannel<E> c, Collection<? super E> into, int max, Duration timeout)
+      throws InterruptedException {
+    check(into, max);
+    Objects.requireNonNull(timeout, "timeout");
+    int k = takeInto(c, into, max);
+    if (k != 0) {
+      return closedIfNone(c, k);
+    }
+    E first = c.receive(timeout);
+    return first == null ? 0 : 1 + addFirstAndRest(c, into, first, max);
+  }
+
+  static <E> int tryReceiveMany(BufferedChannel<E> c, Collection<? super E> into, int max) {
+    check(into, max);
+    int k = takeInto(c, into, max);
+    return k == 0 && c.isClosedForReceive()
+        ? closedIfNone(c, Lane.MANY_CLOSED)
+        : closedIfNone(c, k);
+  }
+
+  static <E> CompletableFuture<List<E>> receiveManyAsync(BufferedChannel<E> c, int max) {
+    check(max);
+    List<E> now = new ArrayList<>();
+    int k = takeInto(c, now, max);
+    if (k > 0) {
+      return CompletableFuture.completedFuture(now);
+    }
+    if (k == Lane.MANY_CLOSED) {
+      return CompletableFuture.failedFuture(c.closedForReceive());
+    }
+    CompletableFuture<List<E>> batch = new CompletableFuture<>();
+    CompletableFuture<E> first = c.receiveAsync();
+    first.whenComplete(
+        (e, failure) -> {
+          if (failure != null) {
+            batch.completeExceptionally(failure);
+            return;
+          }
+          List<E> run = new ArrayList<>();
+          run.add(e);
+          if (max > 1) {
+            takeInto(c, run, max - 1);
+          }
+          if (!batch.complete(run)) {
+            // Withdrawn meanwhile: what was taken for it goes back, in order.
+            giveBack(c, run.toArray(), 0, run.size());
+          }
+        });
+    // Withdrawing the batch withdraws its receive; one that took an element already goes on above,
+    // and gives it back when it finds the batch done.
+    batch.whenComplete((list, failure) -> first.cancel(false));
+    return batch;
+  }
+
+  private static void check(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("a batch takes at least 1 element, max was " + max);
+    }
+  }
+
+  private static void check(Collection<?> into, int max) {
+    Objects.requireNonNull(into, "into");
+    check(max);
+  }
+
+  /** {@code k} from {@link #takeInto}, with a closed and drained channel turned into its error. */
+  private static int closedIfNone(ChannelCore<?> c, int k) {
+    if (k == Lane.MANY_CLOSED) {
+      throw c.closedForReceive();
+    }
+    return k;
+  }
+
+  /** Adds {@code first}, taken by a wait, then takes up to {@code max - 1} more; returns those. */
+  private static <E> int addFirstAndRest(
+      ChannelEngine<E> c, Collection<? super E> into, E first, int max) {
+    addAll(c, into, new Object[] {first}, 1);
+    return max == 1 ? 0 : Math.max(0, takeInto(c, into, max - 1));
+  }
+
+  /**
+   * Takes up to {@code max} elements now and adds them to {@code into}: in one step, except on an
+   * unbounded channel, whose fast steps take at most {@link #UNBOUNDED_STEP} each.
+   *
+   * @return how many were added, or {@link Lane#MANY_CLOSED} if none was because the channel is
+   *     closed and drained
+   */
+  private static <E> int takeInto(ChannelEngine<E> c, Collection<? super E> into, int max) {
+    boolean unbounded = c.capacity == Integer.MAX_VALUE;
+    Object[] out = new Object[Math.min(max, unbounded ? UNBOUNDED_STEP : Math.max(1, c.capacity))];
+    int total = 0;
+    while (total < max) {
+      int want = Math.min(out.length, max - total);
+      int k = c.lane.pollMany(out, want);
+      if (k == Lane.MANY_BLOCKED) {
+        List<Object> run = new ArrayList<>();
+        k = receiveLocked(c, run, max - total);
+        if (k > 0) {
+          addAll(c, into, run.toArray(), k);
+        }
+        return total == 0 ? k : total + Math.max(0, k); // the lock took all it could
+      }
+      if (k <= 0) {
+        return total == 0 ? k : total;
+      }
+      addAll(c, into, out, k);
+      total += k;
+      if (k < want || !unbounded) {
+        break; // a bounded lane's one step took all there was, up to max
+      }
+    }
+    return total;
+  }
+
+  /**
+   * Adds {@code run[0..k-1]} to {@code into}; if {@code into} refuses one, gives it and the rest
+   * back to the channel and rethrows.
+   */
+  private static <E> void addAll(
+      ChannelEngine<E> c, Collection<? super E> into, Object[] run, int k) {
+    int j = 0;
+    try {
+      for (; j < k; j++) {
+        into.add(ChannelCore.cast(run[j]));
+        run[j] = null;
+      }
+    } catch (Throwable refused) {
+      giveBack(c, run, j, k);
+      throw refused;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The engine.
+
+  /**
+   * Takes up to {@code max} of the oldest elements under the lock, in one step, into {@code run}:
+   * the buffer's, and then those of waiting sends, each of which is resumed after the unlock.
+   *
+   * @return how many were taken (0: none now), or {@link Lane#MANY_CLOSED} if the channel is closed
+   *     and drained
+   */
+  private static <E> int receiveLocked(ChannelEngine<E> c, List<Object> run, int max) {
+    if (!c.lockForClaims()) {
+      return ClaimFrame.call(() -> receiveLocked(c, run, max));
+    }
+    Waiter<E> first = null;
+    List<Waiter<E>> more = null;
+    int k = 0;
+    boolean drained;
+    try {
+      if (c.slot == null) {
+        // No fast receive between two of the run's elements. (A rendezvous lane has none.)
+        c.lane.markHead(Lane.SENDERS, true);
+      }
+      for (; k < max; k++) {
+        E e = c.receiveLocked(); // LP of the run: its first locked receive
+        if (e == null) {
+          break;
+        }
+        run.add(e);
+        Waiter<E> sender = c.takeResume();
+        if (sender == null) {
+          continue;
+        }
+        if (first == null) {
+          first = sender;
+        } else {
+          if (more == null) {
+            more = new ArrayList<>();
+          }
+          more.add(sender);
+        }
+      }
+      drained = k == 0 && c.isClosedLocked();
+      c.settle();
+    } finally {
+      c.lock.unlock();
+    }
+    resumeAll(first, more);
+    return drained ? Lane.MANY_CLOSED : k;
+  }
+
+  /**
+   * Gives {@code run[from..to-1]}, the end of a run this thread took and could not deliver, back to
+   * the channel: to the receives waiting now, oldest element to oldest receive, and the rest to the
+   * head of the buffer, in order, ahead of everything else. An element that no receive will ever
+   * take (the channel was cancelled, or closed with nothing left) goes to the undelivered-element
+   * handler, as a single give-back's does.
+   */
+  static <E> void giveBack(ChannelEngine<E> c, Object[] run, int from, int to) {
+    if (from >= to) {
+      return;
+    }
+    if (!c.lockForClaims()) {
+      ClaimFrame.call(
+          () -> {
+            giveBack(c, run, from, to);
+            return null;
+          });
+      return;
+    }
+    List<Waiter<E>> resumes = new ArrayList<>();
+    List<E> drops = new ArrayList<>();
+    try {
+      int j = from;
+      for (Waiter<E> r; j < to && (r = c.receivers.pollFirst()) != null; ) {
+        E e = ChannelCore.cast(run[j]);
+        r.item = e;
+        if (r.tryClaim()) { // LP of run[j]: handed on to a waiting receive
+          resumes.add(r);
+          j++;
+        }
+      }
+      // No receive waits any more: the rest goes back to the head, the last first.
+      for (int m = to - 1; m >= j; m--) {
+        c.giveBackLocked(ChannelCore.cast(run[m]));
+        Waiter<E> r = c.takeResume();
+        assert r == null : "a receive waits beside given-back elements";
+        E dropped = c.takeDropped();
+        if (dropped != null) {
+          drops.add(dropped);
+        }
+      }
+      c.settle();
+    } finally {
+      c.lock.unlock();
+    }
+    for (Waiter<E> r : resumes) {
+      r.resume();
+    }
+    for (E e : drops) {
+      c.undelivered(e);
+    }
+  }
+
+  private static <E> void resumeAll(@Nullable Waiter<E> first, @Nullable List<Waiter<E>> more) {
+    if (first != null) {
+      first.resume();
+    }
+    if (more != null) {
+      for (Waiter<E> w : more) {
+        w.resume();
+      }
+    }
+  }
+}
