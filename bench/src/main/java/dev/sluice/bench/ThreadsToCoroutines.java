@@ -51,6 +51,7 @@ public class ThreadsToCoroutines {
 
   @Param({
     "SLUICE",
+    "SLUICE_MANY",
     "KOTLINX_TRY_SEND_BLOCKING",
     "KOTLINX_RUN_BLOCKING",
     "ABQ_IO",

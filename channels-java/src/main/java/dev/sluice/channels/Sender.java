@@ -52,6 +52,25 @@ public interface Sender<E> {
   void send(E element) throws InterruptedException;
 
   /**
+   * Sends every element of {@code elements}, in their order, waiting while the channel is full, as
+   * {@link #send(Object)} does for each.
+   *
+   * <p>It stops early in three ways, and says how many were sent: an interrupt throws {@link
+   * InterruptedSendException}, whose {@link InterruptedSendException#sent()} counts them; a close
+   * part-way returns the count (a close before the first element throws {@link
+   * ChannelClosedException}); a {@code null} element throws {@link NullPointerException} naming the
+   * count. Either way the first elements were sent, in order, and none after them. The elements of
+   * one call are not sent in one step: other senders' elements may come between them.
+   *
+   * @param elements the elements to send
+   * @return how many were sent: all of them, unless the channel closed part-way
+   * @throws InterruptedSendException if the thread was interrupted before or while waiting
+   * @throws ChannelClosedException if the channel was closed before the first element was sent
+   * @throws NullPointerException if {@code elements} or one of its elements is null
+   */
+  int sendAll(Iterable<? extends E> elements) throws InterruptedException;
+
+  /**
    * Sends an element, waiting at most {@code timeout} while the channel is full.
    *
    * <p>A zero or negative timeout does not wait: the call behaves as {@link #trySend}.

@@ -125,14 +125,24 @@ final class ArrayLane<E> extends Lane<E> {
         return MANY_BLOCKED;
       }
       long p = h >>> SHIFT;
-      long t = tail(); // LP, if the claim below succeeds, or if empty
-      long k = Math.min(max, (t >>> SHIFT) - p);
-      if (k <= 0) {
-        // The head never passes the tail, so it was still at p when the tail was read.
-        return (t & CLOSED) != 0 ? MANY_CLOSED : 0;
+      int k = 0;
+      while (k < max && (long) SEQ.getAcquire(seqs, slot(p + k)) == 2 * (p + k) + 1) {
+        k++;
       }
-      if (casHead(h, h + k * ONE)) {
-        // Positions p .. p + k - 1 are ours; each send that claimed one publishes it soon.
+      if (k < max) {
+        // The run of published elements ends before max. The tail, the word every send writes, is
+        // read only here: sends that claimed the next places and are publishing belong to the run
+        // too, or the batch would not take everything there is.
+        long t = tail();
+        long claimed = (t >>> SHIFT) - p;
+        if (claimed <= 0) {
+          // The head never passes the tail, so it was still at p when the tail was read.
+          return (t & CLOSED) != 0 ? MANY_CLOSED : 0; // LP: the tail read
+        }
+        k = (int) Math.min(max, Math.max(k, claimed)); // LP, if the claim succeeds: the tail read
+      }
+      if (casHead(h, h + k * ONE)) { // LP when k is max: the claim
+        // Positions p .. p + k - 1 are ours; a send still publishing one does so soon.
         for (int j = 0; j < k; j++) {
           long q = p + j;
           int i = slot(q);
@@ -143,9 +153,20 @@ final class ArrayLane<E> extends Lane<E> {
           items[i] = null;
           SEQ.setRelease(seqs, i, 2 * (q + n));
         }
-        return (int) k;
+        return k;
       }
     }
+  }
+
+  @Override
+  boolean headPublished() {
+    return published(0);
+  }
+
+  @Override
+  boolean published(long offset) {
+    long p = (head() >>> SHIFT) + offset;
+    return offset < n && (long) SEQ.getAcquire(seqs, slot(p)) == 2 * p + 1;
   }
 
   @Override

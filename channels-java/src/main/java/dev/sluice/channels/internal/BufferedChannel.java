@@ -96,6 +96,11 @@ public final class BufferedChannel<E> extends ChannelEngine<E> implements Channe
   }
 
   @Override
+  public int sendAll(Iterable<? extends E> elements) throws InterruptedException {
+    return ChannelBatches.sendAll(this, elements);
+  }
+
+  @Override
   public boolean send(E element, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(timeout, "timeout");
     long nanos = Deadline.timeoutNanos(timeout);

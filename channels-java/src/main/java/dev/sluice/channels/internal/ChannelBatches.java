@@ -4,6 +4,8 @@
  */
 package dev.sluice.channels.internal;
 
+import dev.sluice.channels.ChannelClosedException;
+import dev.sluice.channels.InterruptedSendException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,10 +15,11 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Batches of a channel: taking a run of elements in one step, and giving back a run that its taker
- * could not keep. Keeps one invariant: a run is the channel's oldest elements at one instant, taken
- * whole, so no other receive gets an element between two of the run's, and a run given back goes to
- * the head again in its order, ahead of everything else.
+ * Batches of a channel: taking a run of elements in one step, giving back a run that its taker
+ * could not keep, and sending many ({@code sendAll}, one send after another). Keeps one invariant:
+ * a run is the channel's oldest elements at one instant, taken whole, so no other receive gets an
+ * element between two of the run's, and a run given back goes to the head again in its order, ahead
+ * of everything else.
  *
  * <p>The fast path claims the run with one {@code cas} of the lane's head ({@link Lane#pollMany});
  * on a bounded lane that takes everything there is, up to the batch's size, as the lane never holds
@@ -31,13 +34,35 @@ final class ChannelBatches {
   /** The most one step takes from an unbounded channel. */
   static final int UNBOUNDED_STEP = 1024;
 
+  /**
+   * How many {@code onSpinWait}s a batch that watches the buffer makes between two looks (about a
+   * microsecond on the bench machine): the system property {@code sluice.batchLook}, 64 by default.
+   * ADR 0011 gives the measurements: a look every 16 spins took a third of the throughput at 1,024
+   * places, as each look pulls the line the sends are writing.
+   */
+  static final int LOOK = Integer.getInteger("sluice.batchLook", 64);
+
+  /**
+   * The longest a batch that saw its first element lets the sends go on before it takes: the system
+   * property {@code sluice.batchFillNanos}, 3 us by default, and no more than {@link
+   * #FILL_NANOS_PER_PLACE} per place of the buffer (a small buffer fills at once, and then its
+   * sends wait).
+   */
+  static final long FILL_NANOS = Long.getLong("sluice.batchFillNanos", 3_000L);
+
+  /** See {@link #FILL_NANOS}: the system property {@code sluice.batchFillPerPlace}, 8 ns. */
+  static final long FILL_NANOS_PER_PLACE = Long.getLong("sluice.batchFillPerPlace", 8L);
+
   // ---------------------------------------------------------------------------------------------
-  // The Java face (BufferedChannel's receiveMany, tryReceiveMany and receiveManyAsync).
+  // The Java face (BufferedChannel's receiveMany, tryReceiveMany, receiveManyAsync and sendAll).
 
   static <E> int receiveMany(BufferedChannel<E> c, Collection<? super E> into, int max)
       throws InterruptedException {
     check(into, max);
     int k = takeInto(c, into, max);
+    if (k == 0 && spinForElements(c, target(c, max), false, 0L)) {
+      k = takeInto(c, into, max);
+    }
     if (k != 0) {
       return closedIfNone(c, k);
     }
@@ -49,13 +74,96 @@ final class ChannelBatches {
       BufferedChannel<E> c, Collection<? super E> into, int max, Duration timeout)
       throws InterruptedException {
     check(into, max);
-    Objects.requireNonNull(timeout, "timeout");
+    long nanos = Deadline.timeoutNanos(Objects.requireNonNull(timeout, "timeout"));
+    long deadline = Deadline.after(nanos);
     int k = takeInto(c, into, max);
+    if (k == 0 && nanos > 0 && spinForElements(c, target(c, max), true, deadline)) {
+      k = takeInto(c, into, max);
+    }
     if (k != 0) {
       return closedIfNone(c, k);
     }
-    E first = c.receive(timeout);
+    E first = c.receiveUntil(deadline);
     return first == null ? 0 : 1 + addFirstAndRest(c, into, first, max);
+  }
+
+  /**
+   * Before a batch queues a waiter for its first element, a platform thread on a buffered channel
+   * watches the buffer for a while ({@link Parker#SPIN_NANOS}, and no later than the deadline),
+   * looking once every {@link #LOOK} spins; once an element is there, it lets the sends go on for a
+   * moment ({@link #fill}). A waiter would be handed one element by the next send, through the lock
+   * on both sides; and a batch that takes each element as it comes works on the very cache lines
+   * the sends are writing, which slows them more than anything the batch saves.
+   *
+   * @return {@code true} if something is there to take, or the channel closed
+   * @throws InterruptedException if the thread is interrupted on entry
+   */
+  private static boolean spinForElements(
+      ChannelEngine<?> c, int target, boolean timed, long deadline) throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    if (c.capacity == 0 || Parker.SPIN_NANOS == 0 || Spinning.currentIsVirtual()) {
+      return false;
+    }
+    long now = System.nanoTime();
+    long end = now + Parker.SPIN_NANOS;
+    if (timed && Deadline.nanosLeft(deadline) < Parker.SPIN_NANOS) {
+      end = deadline;
+    }
+    for (int still = 0; still < 8; ) {
+      for (int i = 0; i < LOOK; i++) {
+        Thread.onSpinWait();
+      }
+      if (mayTake(c)) {
+        fill(c, target);
+        return true;
+      }
+      long then = now;
+      now = System.nanoTime();
+      still = now == then ? still + 1 : 0; // a clock that stands still cannot bound this (Parker)
+      if (end - now <= 0) {
+        break;
+      }
+    }
+    return mayTake(c);
+  }
+
+  /**
+   * Once the first element is there, lets the sends go on for up to {@link #FILL_NANOS} (less on a
+   * small buffer) before the batch takes, without reading anything they write, unless {@code
+   * target} elements are there already, a send waits (the buffer is full) or the channel closed.
+   */
+  private static void fill(ChannelEngine<?> c, int target) {
+    if (c.lane.published(target - 1) || c.closed || c.senders.mayBeNonEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    long end = now + Math.min(FILL_NANOS, c.capacity * FILL_NANOS_PER_PLACE);
+    for (int still = 0; still < 8; ) {
+      for (int i = 0; i < 16; i++) {
+        Thread.onSpinWait();
+      }
+      long then = now;
+      now = System.nanoTime();
+      still = now == then ? still + 1 : 0;
+      if (end - now <= 0) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Whether a batch may find something to take now: {@link ChannelEngine#receiveMayNotWait}, but
+   * without reading the lane's tail on a buffered channel (the watch of {@link #spinForElements}
+   * must not slow the sends it waits for). An element claimed and still being published reads as
+   * none, so this answers only when to look, never that the channel is empty.
+   */
+  private static boolean mayTake(ChannelEngine<?> c) {
+    if (c.slot != null) {
+      return c.receiveMayNotWait();
+    }
+    return c.lane.headPublished() || c.closed || c.returned != 0 || c.senders.mayBeNonEmpty();
   }
 
   static <E> int tryReceiveMany(BufferedChannel<E> c, Collection<? super E> into, int max) {
@@ -100,6 +208,37 @@ final class ChannelBatches {
     return batch;
   }
 
+  static <E> int sendAll(BufferedChannel<E> c, Iterable<? extends E> elements)
+      throws InterruptedException {
+    Objects.requireNonNull(elements, "elements");
+    int sent = 0;
+    for (E e : elements) {
+      if (e == null) {
+        throw new NullPointerException(
+            "element " + sent + " is null; the " + sent + " before it were sent");
+      }
+      try {
+        c.send(e);
+      } catch (InterruptedException interrupted) {
+        InterruptedSendException partial = new InterruptedSendException(sent);
+        partial.initCause(interrupted);
+        throw partial;
+      } catch (ChannelClosedException closed) {
+        if (sent == 0) {
+          throw closed;
+        }
+        return sent;
+      }
+      sent++;
+    }
+    return sent;
+  }
+
+  /** How many elements a batch that watches the buffer waits for: half the buffer, up to max. */
+  private static int target(ChannelCore<?> c, int max) {
+    return Math.max(1, Math.min(max, c.capacity / 2));
+  }
+
   private static void check(int max) {
     if (max < 1) {
       throw new IllegalArgumentException("a batch takes at least 1 element, max was " + max);
@@ -134,6 +273,9 @@ final class ChannelBatches {
    *     closed and drained
    */
   private static <E> int takeInto(ChannelEngine<E> c, Collection<? super E> into, int max) {
+    if (!mayTake(c) && !c.receiveMayNotWait()) {
+      return 0; // LP: the lane's size read, empty and open (the caller checks closed after this)
+    }
     boolean unbounded = c.capacity == Integer.MAX_VALUE;
     Object[] out = new Object[Math.min(max, unbounded ? UNBOUNDED_STEP : Math.max(1, c.capacity))];
     int total = 0;

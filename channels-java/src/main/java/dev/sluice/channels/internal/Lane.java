@@ -133,6 +133,28 @@ abstract class Lane<E> extends LaneHeadWord {
     return MANY_BLOCKED;
   }
 
+  /**
+   * Whether the element at the head is published, read without touching the tail: a hint for a
+   * batch that watches for elements (a claimed element still being published reads as none). The
+   * lanes that cannot tell cheaply read their size.
+   *
+   * @return {@code true} if an element is there
+   */
+  boolean headPublished() {
+    return size() != 0;
+  }
+
+  /**
+   * Whether the element {@code offset} places behind the head is published: {@link
+   * #headPublished()} further on, a hint of the same kind.
+   *
+   * @param offset 0 for the head
+   * @return {@code true} if that element is there
+   */
+  boolean published(long offset) {
+    return size() > offset;
+  }
+
   /** How many slots the lane holds now; for tests of its footprint. */
   abstract long slots();
 
