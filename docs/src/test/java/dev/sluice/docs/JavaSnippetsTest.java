@@ -242,6 +242,24 @@ class JavaSnippetsTest {
   }
 
   @Test
+  void facesBatches() throws Exception {
+    Channel<String> events = Channel.bounded(1024);
+    List<String> sent = List.of("a", "b", "c", "d", "e");
+    // spotless:off
+    // snippet: faces-batches
+    int n = events.sendAll(sent);                          // one send after another, in order
+
+    List<String> batch = new ArrayList<>(64);
+    while (batch.size() < n) {
+        events.receiveMany(batch, 64);                     // waits for one, takes up to 64 at once
+    }
+    // end snippet
+    // spotless:on
+    assertEquals(5, n);
+    assertEquals(sent, batch);
+  }
+
+  @Test
   void selectJava() throws Exception {
     Channel<String> orders = Channel.bounded(8);
     Channel<String> shutdown = Channel.rendezvous();
