@@ -12,6 +12,7 @@ package dev.sluice.channels;
 public class InterruptedSendException extends InterruptedException {
   private static final long serialVersionUID = 1L;
 
+  /** How many elements were sent before the interrupt. */
   private final int sent;
 
   /**
