@@ -271,6 +271,18 @@ public final class Broadcast<E> {
     }
 
     /**
+     * A new subscriber of the same broadcast, which will receive every element sent from now on, as
+     * one from {@link Broadcast#subscribe()} does: it starts at the sender's position, not at this
+     * subscriber's, and does not share this one's state. Works whatever this subscriber's state,
+     * closed included (Tokio's {@code resubscribe}).
+     *
+     * @return a new subscriber; if the broadcast is closed, one that finds it closed
+     */
+    public Subscriber<E> resubscribe() {
+      return new Subscriber<>(core.broadcast().subscribe());
+    }
+
+    /**
      * Waits for the next element and takes it.
      *
      * @return the next element

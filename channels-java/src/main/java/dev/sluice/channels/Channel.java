@@ -5,6 +5,8 @@
 package dev.sluice.channels;
 
 import dev.sluice.channels.internal.BufferedChannel;
+import dev.sluice.channels.internal.Engines;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A multi-producer, multi-consumer FIFO channel: a {@link Sender} and a {@link Receiver} over one
@@ -84,4 +86,17 @@ public interface Channel<E> extends Sender<E>, Receiver<E> {
    * @return the capacity
    */
   int capacity();
+
+  /**
+   * Whether {@code other} is this same channel, or a view of it: its Kotlin coroutine view ({@code
+   * asCoroutineChannel()} and its kin), or another Java object over the same queue. Views are new
+   * objects, so {@code ==} and {@code equals} tell them apart; this does not.
+   *
+   * @param other any object, {@code null} included
+   * @return {@code true} if both are faces of one channel
+   */
+  @Override
+  default boolean sameChannel(@Nullable Object other) {
+    return Engines.sameEngine(this, other);
+  }
 }

@@ -4,6 +4,7 @@
  */
 package dev.sluice.channels;
 
+import dev.sluice.channels.internal.Engines;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Iterator;
@@ -202,6 +203,18 @@ public interface Receiver<E> extends Iterable<E> {
    * @return {@code true} if the channel is closed and holds no element
    */
   boolean isClosedForReceive();
+
+  /**
+   * Whether {@code other} is this same channel, or a view of it: its Kotlin coroutine view ({@code
+   * asCoroutineChannel()} and its kin), or another Java object over the same queue. Views are new
+   * objects, so {@code ==} and {@code equals} tell them apart; this does not.
+   *
+   * @param other any object, {@code null} included
+   * @return {@code true} if both are faces of one channel
+   */
+  default boolean sameChannel(@Nullable Object other) {
+    return Engines.sameEngine(this, other);
+  }
 
   /**
    * Whether the channel holds no element right now. A rendezvous channel is always empty.

@@ -4,9 +4,11 @@
  */
 package dev.sluice.channels;
 
+import dev.sluice.channels.internal.Engines;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The sending side of a channel.
@@ -161,4 +163,16 @@ public interface Sender<E> {
    * @return {@code true} if sends fail
    */
   boolean isClosedForSend();
+
+  /**
+   * Whether {@code other} is this same channel, or a view of it: its Kotlin coroutine view ({@code
+   * asCoroutineChannel()} and its kin), or another Java object over the same queue. Views are new
+   * objects, so {@code ==} and {@code equals} tell them apart; this does not.
+   *
+   * @param other any object, {@code null} included
+   * @return {@code true} if both are faces of one channel
+   */
+  default boolean sameChannel(@Nullable Object other) {
+    return Engines.sameEngine(this, other);
+  }
 }

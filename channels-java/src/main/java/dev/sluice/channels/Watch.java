@@ -7,12 +7,17 @@
 // file holds the public contract, its javadoc, and no state of its own.
 package dev.sluice.channels;
 
+import dev.sluice.channels.internal.Deadline;
 import dev.sluice.channels.internal.Engines;
 import dev.sluice.channels.internal.ReaderCore;
 import dev.sluice.channels.internal.WatchCore;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
@@ -77,6 +82,19 @@ public final class Watch<E> {
    */
   public void set(E value) {
     core.set(value);
+  }
+
+  /**
+   * Replaces the value and returns the one it replaced, in one step: no other set comes between the
+   * two. Every reader sees the change, as after {@link #set}.
+   *
+   * @param value the new value
+   * @return the value it replaced
+   * @throws ChannelClosedException if the watch is closed
+   * @throws NullPointerException if {@code value} is null
+   */
+  public E getAndSet(E value) {
+    return core.getAndSet(value);
   }
 
   /**
@@ -282,6 +300,137 @@ public final class Watch<E> {
      */
     public CompletableFuture<E> changedAsync() {
       return core.changedAsync();
+    }
+
+    /**
+     * Waits until the value satisfies {@code condition}, and returns it, marked as seen (Tokio's
+     * {@code wait_for}). The current value is tested first, so a value that satisfies it already
+     * returns at once; after that, each change this reader sees is tested as {@link #changed()}
+     * returns it. Several sets between two looks are seen as one, the latest: a value that
+     * satisfied the condition and was replaced before this reader looked is not seen.
+     *
+     * <p>{@code condition} runs in the calling thread, outside the watch's lock; what it throws
+     * comes out of this call, with the value it was testing marked as seen.
+     *
+     * @param condition what the value must satisfy
+     * @return the first value seen that satisfies it
+     * @throws InterruptedException if the thread was interrupted before or while waiting
+     * @throws ChannelClosedException if this reader is closed, or the watch is closed and no value
+     *     it holds satisfies the condition
+     * @throws NullPointerException if {@code condition} is null
+     */
+    public E waitFor(Predicate<? super E> condition) throws InterruptedException {
+      Objects.requireNonNull(condition, "condition");
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+      for (E value = core.getAndMark(); ; value = core.changed()) {
+        if (condition.test(value)) {
+          return value;
+        }
+      }
+    }
+
+    /**
+     * Waits at most {@code timeout} for a value that satisfies {@code condition}, as {@link
+     * #waitFor(Predicate)}. A zero or negative timeout only tests the value there is.
+     *
+     * @param condition what the value must satisfy
+     * @param timeout how long to wait at most
+     * @return the first value seen that satisfies it, or {@code null} if none came in time (values
+     *     seen meanwhile stay marked as seen)
+     * @throws InterruptedException if the thread was interrupted before or while waiting
+     * @throws ChannelClosedException as {@link #waitFor(Predicate)}
+     * @throws NullPointerException if {@code condition} or {@code timeout} is null
+     */
+    public @Nullable E waitFor(Predicate<? super E> condition, Duration timeout)
+        throws InterruptedException {
+      Objects.requireNonNull(condition, "condition");
+      long deadline =
+          Deadline.after(Deadline.timeoutNanos(Objects.requireNonNull(timeout, "timeout")));
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+      E value = core.getAndMark();
+      while (!condition.test(value)) {
+        value = core.changedUntil(deadline);
+        if (value == null) {
+          return null;
+        }
+      }
+      return value;
+    }
+
+    /**
+     * A future of the first value that satisfies {@code condition}, as {@link #waitFor(Predicate)}:
+     * completed at once if the current value does, exceptionally with what {@code condition}
+     * throws, or with {@link ChannelClosedException} as {@code waitFor} throws it. {@code
+     * condition} runs in the thread that completes each wait, often the setter's.
+     *
+     * <p>Cancelling the future, or completing it from outside, withdraws the wait it is in, as
+     * {@link #changedAsync()} describes; values tested before stay marked as seen.
+     *
+     * @param condition what the value must satisfy
+     * @return a future of the value
+     * @throws NullPointerException if {@code condition} is null
+     */
+    public CompletableFuture<E> waitForAsync(Predicate<? super E> condition) {
+      Objects.requireNonNull(condition, "condition");
+      CompletableFuture<E> result = new CompletableFuture<>();
+      AtomicReference<CompletableFuture<E>> waiting = new AtomicReference<>();
+      result.whenComplete(
+          (v, failure) -> {
+            CompletableFuture<E> w = waiting.get();
+            if (w != null) {
+              w.cancel(false);
+            }
+          });
+      try {
+        E value = core.getAndMark();
+        if (condition.test(value)) {
+          result.complete(value);
+        } else {
+          waitNext(condition, result, waiting);
+        }
+      } catch (Throwable failure) {
+        result.completeExceptionally(failure);
+      }
+      return result;
+    }
+
+    /** One more wait of {@link #waitForAsync}, until {@code result} is done. */
+    private void waitNext(
+        Predicate<? super E> condition,
+        CompletableFuture<E> result,
+        AtomicReference<CompletableFuture<E>> waiting) {
+      CompletableFuture<E> next = core.changedAsync();
+      waiting.set(next);
+      if (result.isDone()) {
+        next.cancel(false); // withdrawn before this wait was published
+        return;
+      }
+      next.whenComplete(
+          (value, failure) -> {
+            if (failure != null) {
+              result.completeExceptionally(unwrap(failure));
+              return;
+            }
+            try {
+              if (condition.test(value)) {
+                result.complete(value);
+              } else if (!result.isDone()) {
+                waitNext(condition, result, waiting);
+              }
+            } catch (Throwable thrown) {
+              result.completeExceptionally(thrown);
+            }
+          });
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+      return failure instanceof CompletionException && failure.getCause() != null
+          ? failure.getCause()
+          : failure;
     }
 
     /**

@@ -359,4 +359,24 @@ class BroadcastTest {
     assertThrows(NullPointerException.class, () -> s.onReceive(null));
     assertTrue(s.isEmpty(), "a refused send sent nothing");
   }
+
+  @Test
+  void resubscribe_startsAtTheSendersPosition_independentOfTheOriginal() throws Exception {
+    Broadcast<Integer> b = Broadcast.create(4);
+    Broadcast.Subscriber<Integer> first = b.subscribe();
+    b.send(1);
+    b.send(2);
+    Broadcast.Subscriber<Integer> second = first.resubscribe();
+    assertTrue(second.isEmpty(), "it starts after what was sent before it");
+    b.send(3);
+    assertEquals(List.of(1, 2, 3), List.of(first.receive(), first.receive(), first.receive()));
+    assertEquals(3, second.receive());
+    assertEquals(2, b.subscriberCount());
+    first.close();
+    Broadcast.Subscriber<Integer> third = first.resubscribe();
+    b.send(4);
+    assertEquals(4, third.receive(), "a closed subscriber resubscribes too");
+    b.close();
+    assertThrows(ChannelClosedException.class, () -> first.resubscribe().receive());
+  }
 }

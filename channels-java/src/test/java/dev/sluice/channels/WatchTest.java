@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -261,5 +262,105 @@ class WatchTest {
     assertThrows(NullPointerException.class, () -> watch.update(null));
     assertThrows(NullPointerException.class, () -> watch.subscribe().changed(null));
     assertEquals("x", watch.get());
+  }
+
+  @Test
+  void getAndSet_returnsTheReplacedValue_andReadersSeeTheChange() throws Exception {
+    Watch<String> w = Watch.create("a");
+    Watch.Reader<String> r = w.subscribe();
+    assertEquals("a", w.getAndSet("b"));
+    assertEquals("b", w.get());
+    assertEquals("b", r.changed(Duration.ofSeconds(5)));
+    assertEquals("b", w.getAndSet("b"), "an equal value is still a change");
+    assertTrue(r.hasChanged());
+    assertThrows(NullPointerException.class, () -> w.getAndSet(null));
+    w.close();
+    assertThrows(ChannelClosedException.class, () -> w.getAndSet("c"));
+    assertEquals("b", w.get(), "a refused set changed nothing");
+  }
+
+  @Test
+  void waitFor_returnsAtOnceWhenTheValueSatisfiesIt_elseWaitsForAChangeThatDoes() throws Exception {
+    Watch<Integer> w = Watch.create(5);
+    Watch.Reader<Integer> r = w.subscribe();
+    assertEquals(5, r.waitFor(v -> v > 3));
+    assertFalse(r.hasChanged(), "the value returned is marked as seen");
+    TestThreads.Started<Integer> waiting =
+        TestThreads.start(() -> r.waitFor(v -> v >= 10)).awaitParked();
+    w.set(7); // tested, not enough
+    w.set(12);
+    assertEquals(12, waiting.join());
+    assertThrows(NullPointerException.class, () -> r.waitFor(null));
+  }
+
+  @Test
+  void waitFor_onAClosedWatch_throwsUnlessTheLastValueSatisfiesIt() throws Exception {
+    Watch<Integer> w = Watch.create(1);
+    Watch.Reader<Integer> r = w.subscribe();
+    w.set(2);
+    w.close();
+    assertEquals(2, r.waitFor(v -> v == 2), "the last value still counts");
+    assertThrows(ChannelClosedException.class, () -> r.waitFor(v -> v == 3));
+    ExecutionException async =
+        assertThrows(
+            ExecutionException.class, () -> r.waitForAsync(v -> v == 3).get(5, TimeUnit.SECONDS));
+    assertInstanceOf(ChannelClosedException.class, async.getCause());
+  }
+
+  @Test
+  void waitFor_interrupted_throws_andAConditionThatThrows_propagates() throws Exception {
+    Watch<Integer> w = Watch.create(1);
+    Watch.Reader<Integer> r = w.subscribe();
+    TestThreads.Started<Integer> waiting =
+        TestThreads.start(() -> r.waitFor(v -> v > 1)).awaitParked();
+    waiting.thread().interrupt();
+    assertThrows(InterruptedException.class, waiting::join);
+    IllegalStateException boom = new IllegalStateException("boom");
+    assertSame(
+        boom,
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                r.waitFor(
+                    v -> {
+                      throw boom;
+                    })));
+  }
+
+  @Test
+  void timedWaitFor_returnsNullWhenNoValueSatisfiesItInTime() throws Exception {
+    Watch<Integer> w = Watch.create(1);
+    Watch.Reader<Integer> r = w.subscribe();
+    assertNull(r.waitFor(v -> v > 1, Duration.ofMillis(20)));
+    assertNull(r.waitFor(v -> v > 1, Duration.ZERO));
+    assertEquals(1, r.waitFor(v -> v == 1, Duration.ofSeconds(Long.MIN_VALUE / 2)));
+    w.set(3);
+    assertEquals(3, r.waitFor(v -> v > 1, Duration.ofSeconds(Long.MAX_VALUE / 2)));
+    assertThrows(NullPointerException.class, () -> r.waitFor(v -> true, null));
+  }
+
+  @Test
+  void waitForAsync_completesWithTheFirstValueThatSatisfiesIt_andCancelWithdraws()
+      throws Exception {
+    Watch<Integer> w = Watch.create(1);
+    Watch.Reader<Integer> r = w.subscribe();
+    assertEquals(1, r.waitForAsync(v -> v == 1).get(5, TimeUnit.SECONDS));
+    CompletableFuture<Integer> later = r.waitForAsync(v -> v >= 3);
+    w.set(2);
+    assertFalse(later.isDone());
+    w.set(3);
+    assertEquals(3, later.get(5, TimeUnit.SECONDS));
+    CompletableFuture<Integer> cancelled = r.waitForAsync(v -> v >= 10);
+    assertTrue(cancelled.cancel(false));
+    w.set(4);
+    assertEquals(4, r.tryChanged(), "the withdrawn wait marked nothing");
+    CompletableFuture<Integer> failing =
+        r.waitForAsync(
+            v -> {
+              throw new IllegalArgumentException("no");
+            });
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> failing.get(5, TimeUnit.SECONDS));
+    assertInstanceOf(IllegalArgumentException.class, e.getCause());
   }
 }

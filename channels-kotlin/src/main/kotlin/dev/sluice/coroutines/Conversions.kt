@@ -197,6 +197,26 @@ private val DEFAULT_BUFFER: Int =
         Int.MAX_VALUE - 1,
     )
 
+/**
+ * Whether [other] is the same Sluice channel as this view: another view of it, or its Java face
+ * ([dev.sluice.channels.Channel.sameChannel] from the Java side). Views are new objects, so `==`
+ * tells them apart; this does not. False for any channel that is not Sluice's.
+ *
+ * @param other any object
+ * @return `true` if both are faces of one channel
+ * @receiver a channel view
+ */
+public fun SendChannel<*>.sameChannel(other: Any?): Boolean =
+    other != null && Engines.sameEngine(this, other)
+
+/** The same as [SendChannel.sameChannel], for a receiving view. */
+public fun ReceiveChannel<*>.sameChannel(other: Any?): Boolean =
+    other != null && Engines.sameEngine(this, other)
+
+/** The same as [SendChannel.sameChannel], for a view that sends and receives. */
+public fun Channel<*>.sameChannel(other: Any?): Boolean =
+    other != null && Engines.sameEngine(this, other)
+
 /** The engine of a Sluice channel of any kind ([dev.sluice.channels.Oneshot] among them). */
 internal fun <E : Any> engineOf(channel: Any): BufferedChannel<E> {
     val engine = Engines.of(channel)

@@ -5,6 +5,7 @@
 package dev.sluice.coroutines
 
 import dev.sluice.channels.internal.BufferedChannel
+import dev.sluice.channels.internal.Engines
 import dev.sluice.channels.internal.Outcome
 import kotlin.coroutines.intrinsics.suspendCoroutineUninterceptedOrReturn
 import kotlinx.coroutines.CancellationException
@@ -138,6 +139,13 @@ internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E
     fun receiveException(): Throwable = receiveException(engine)
 
     override fun toString(): String = "CoroutineChannel(${engine})"
+
+    private companion object {
+        init {
+            // So that Engines.of (and sameChannel) find the engine behind a view.
+            Engines.register(CoroutineChannel::class.java) { (it as CoroutineChannel<*>).engine }
+        }
+    }
 
     /** Receives until the channel is closed; one per loop, as kotlinx's iterators are. */
     private inner class Iterator : ChannelIterator<E>, ElementSink<E> {

@@ -52,6 +52,27 @@ public suspend fun <E : Any> Watch.Reader<E>.awaitChanged(): E {
 }
 
 /**
+ * Suspends until the watch's value satisfies [condition], and returns it, marked as seen: the
+ * coroutine face of [Watch.Reader.waitFor] (Tokio's `wait_for`). The current value is tested first;
+ * after that each change this reader sees, as [awaitChanged] returns it. Several sets between two
+ * looks are seen as one, the latest. (Named apart from the Java face's blocking `waitFor`, which a
+ * Kotlin lambda would otherwise call.)
+ *
+ * A coroutine cancelled while it waits marked nothing more than the values it had tested.
+ *
+ * @param condition what the value must satisfy; runs in this coroutine
+ * @return the first value seen that satisfies it
+ * @receiver the reader
+ * @throws ClosedReceiveChannelException if the watch (or the reader) is closed and no value it
+ *   holds satisfies the condition
+ */
+public suspend fun <E : Any> Watch.Reader<E>.awaitValue(condition: (E) -> Boolean): E {
+    var value = closedAsKotlinx { getAndMark() }
+    while (!condition(value)) value = awaitChanged()
+    return value
+}
+
+/**
  * A kotlinx `select` clause chosen when the watch holds a value this reader has not seen, as
  * [awaitChanged]: it marks the value and selects it. If the select chooses another clause, nothing
  * is marked. (Named apart from the Java face's `onChanged(Function)`, which a Kotlin lambda would

@@ -27,6 +27,25 @@ class WatchSpec :
             watch.get() shouldBe 2
         }
 
+        test("awaitValue returns a value that satisfies it at once, else suspends for one") {
+            val watch = Watch.create(5)
+            val reader = watch.subscribe()
+            reader.awaitValue { it > 3 } shouldBe 5
+            coroutineScope {
+                val waiting =
+                    async(start = CoroutineStart.UNDISPATCHED) { reader.awaitValue { it >= 10 } }
+                Thread {
+                    watch.set(7)
+                    watch.set(12)
+                }
+                    .apply { start() }
+                    .join()
+                waiting.await() shouldBe 12
+            }
+            watch.close()
+            shouldThrow<ClosedReceiveChannelException> { reader.awaitValue { it == 0 } }
+        }
+
         test("awaitChanged suspends until a set from a Java thread, and sees several sets as one") {
             val watch = Watch.create(0)
             val reader = watch.subscribe()

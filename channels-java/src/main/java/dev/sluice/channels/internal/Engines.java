@@ -135,6 +135,22 @@ public final class Engines {
   }
 
   /**
+   * Whether two channel objects of any kind (channels, oneshots, views registered with {@link
+   * #register}) are faces of one engine.
+   *
+   * @param channel one of them
+   * @param other the other, or {@code null}
+   * @return {@code true} if both have an engine, and it is the same
+   */
+  public static boolean sameEngine(Object channel, @Nullable Object other) {
+    if (other == null) {
+      return false;
+    }
+    BufferedChannel<?> mine = of(channel);
+    return mine != null && mine == of(other);
+  }
+
+  /**
    * The engine behind {@code channel}.
    *
    * @param channel a channel object of any kind

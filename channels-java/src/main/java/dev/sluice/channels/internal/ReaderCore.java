@@ -214,7 +214,19 @@ public final class ReaderCore<E> {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    long deadline = Deadline.after(Deadline.timeoutNanos(timeout));
+    return changedUntil(Deadline.after(Deadline.timeoutNanos(timeout)));
+  }
+
+  /**
+   * {@link #changed(Duration)} against a deadline the caller made already (one deadline for several
+   * waits); does not look at the interrupt status first.
+   *
+   * @param deadline from {@link Deadline#after}
+   * @return the value, or {@code null} if nothing changed by the deadline (nothing was marked)
+   * @throws InterruptedException if interrupted while waiting
+   * @throws ChannelClosedException as {@link #tryChanged()}
+   */
+  public @Nullable E changedUntil(long deadline) throws InterruptedException {
     while (true) {
       E v = tryChanged();
       if (v != null) {

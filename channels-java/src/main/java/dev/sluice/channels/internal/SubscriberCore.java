@@ -73,6 +73,15 @@ public final class SubscriberCore<E> {
   }
 
   /**
+   * The broadcast this subscriber reads from.
+   *
+   * @return its core
+   */
+  public BroadcastCore<E> broadcast() {
+    return broadcast;
+  }
+
+  /**
    * The channel of this subscriber's tokens, for a face that waits on it itself (the Kotlin face):
    * once it received a token, it calls {@link #look(boolean)}.
    *

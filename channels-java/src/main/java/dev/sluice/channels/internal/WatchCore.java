@@ -64,6 +64,25 @@ public final class WatchCore<E> extends SignalledKind<ReaderCore<E>> {
   }
 
   /**
+   * Replaces the value and returns the one it replaced, in one step under the lock.
+   *
+   * @param value the new value
+   * @return the value before
+   * @throws ChannelClosedException if the watch is closed
+   * @throws NullPointerException if {@code value} is null
+   */
+  public E getAndSet(E value) {
+    Objects.requireNonNull(value, "value");
+    return signalling(
+        woken -> {
+          checkOpen();
+          E before = this.value;
+          publishLocked(value, woken);
+          return before;
+        });
+  }
+
+  /**
    * Replaces the value unless it equals the current one; {@code equals} runs under the lock.
    *
    * @param value the new value
