@@ -40,7 +40,7 @@ import kotlinx.coroutines.yield
  *  - Java platform threads send with the blocking `send` and the timed `send(e, Duration)`;
  *  - coroutine consumers on Dispatchers.Default receive with `receive`, `receiveCatching`,
  *    `for (e in ch)`, kotlinx `select { onReceive }` over every channel still open, and
- *    `withTimeoutOrNull(1..2 ms) { receive() }`.
+ *    `withTimeoutOrNull(1..2 ms) { receive() }`, and batches (`receiveMany`).
  *
  * What a producer concludes from each outcome is the contract under test (DESIGN.md section 3, and
  * asCoroutineChannel's KDoc): a send that returned sent its element; one that threw (cancelled by
@@ -114,6 +114,7 @@ private enum class ReceiveOp {
     FOR,
     SELECT_RECEIVE,
     RECEIVE_TIMEOUT,
+    RECEIVE_MANY,
     DRAIN,
     UNDELIVERED,
 }
@@ -127,6 +128,7 @@ private val COROUTINE_RECEIVE_OPS =
         ReceiveOp.FOR,
         ReceiveOp.SELECT_RECEIVE,
         ReceiveOp.RECEIVE_TIMEOUT,
+        ReceiveOp.RECEIVE_MANY,
     )
 
 /** A growable array of longs, written by one worker at a time. */
@@ -458,6 +460,15 @@ private suspend fun consume(run: TortureRun, t: Consumer, rnd: SplittableRandom)
                         } catch (e: ClosedReceiveChannelException) {
                             t.closed(c)
                         }
+                    }
+                }
+                ReceiveOp.RECEIVE_MANY -> {
+                    val c = t.untimed()
+                    try {
+                        // Booked before the next suspension point, as every receive here is.
+                        for (e in views[c].receiveMany(1 + rnd.nextInt(32))) t.got(e, op, run)
+                    } catch (e: ClosedReceiveChannelException) {
+                        t.closed(c)
                     }
                 }
                 else -> error("not a coroutine receive: $op")
