@@ -44,6 +44,20 @@ public interface Channel<E> extends Sender<E>, Receiver<E> {
   }
 
   /**
+   * Creates a channel that buffers up to {@code capacity} elements (0 for a rendezvous channel,
+   * {@link ChannelBuilder#UNBOUNDED} for no bound), owned by its handles alone: see {@link
+   * ChannelBuilder#buildHandles()}.
+   *
+   * @param capacity 0, a bound of at least 1, or {@link ChannelBuilder#UNBOUNDED}
+   * @param <E> the type of elements
+   * @return the first sending and receiving handles of a new channel
+   * @throws IllegalArgumentException if {@code capacity} is negative
+   */
+  static <E> ChannelHandles<E> handles(int capacity) {
+    return Channel.<E>builder().capacity(capacity).buildHandles();
+  }
+
+  /**
    * Creates a channel that buffers up to {@code capacity} elements; sends wait while it is full.
    *
    * @param capacity the buffer's size, at least 1
@@ -86,6 +100,30 @@ public interface Channel<E> extends Sender<E>, Receiver<E> {
    * @return the capacity
    */
   int capacity();
+
+  /**
+   * A new sending handle of this channel: an owner of its sending end. Once handles were made, the
+   * channel closes for sending when the last of them closes (an explicit {@link #close()} still
+   * closes it at once). Use one per producer, in a try-with-resources block.
+   *
+   * @return the handle
+   * @throws ChannelClosedException if this channel's sending handles ended: the last one was closed
+   *     before this call
+   */
+  default SenderHandle<E> newSender() {
+    return SenderHandle.openOrThrow(this);
+  }
+
+  /**
+   * A new receiving handle of this channel: an owner of its receiving end. Once handles were made,
+   * the channel is cancelled when the last of them closes.
+   *
+   * @return the handle
+   * @throws ChannelClosedException if this channel's receiving handles ended
+   */
+  default ReceiverHandle<E> newReceiver() {
+    return ReceiverHandle.openOrThrow(this);
+  }
 
   /**
    * Whether {@code other} is this same channel, or a view of it: its Kotlin coroutine view ({@code

@@ -101,4 +101,15 @@ public final class ChannelBuilder<E> {
     }
     return new BufferedChannel<>(effective, overflow, onUndeliveredElement);
   }
+
+  /**
+   * Builds the channel and returns only its two first handles ({@link ChannelHandles}), so that the
+   * handles alone own it: it closes for sending when the last sending handle closes, and is
+   * cancelled when the last receiving handle does. Tokio's {@code mpsc::channel}.
+   *
+   * @return the first sending and receiving handles of a new channel
+   */
+  public ChannelHandles<E> buildHandles() {
+    return ChannelHandles.of(build());
+  }
 }

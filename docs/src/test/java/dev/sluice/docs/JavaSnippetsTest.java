@@ -11,9 +11,11 @@ import dev.sluice.channels.Broadcast;
 import dev.sluice.channels.BufferOverflow;
 import dev.sluice.channels.Channel;
 import dev.sluice.channels.ChannelClosedException;
+import dev.sluice.channels.ChannelHandles;
 import dev.sluice.channels.LaggedException;
 import dev.sluice.channels.Oneshot;
 import dev.sluice.channels.Select;
+import dev.sluice.channels.SenderHandle;
 import dev.sluice.channels.Watch;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -257,6 +259,51 @@ class JavaSnippetsTest {
     // spotless:on
     assertEquals(5, n);
     assertEquals(sent, batch);
+  }
+
+  @Test
+  void ownershipProducers() throws Exception {
+    ExecutorService executor = Executors.newFixedThreadPool(3);
+    try {
+      // spotless:off
+      // snippet: ownership-producers
+      Channel<String> lines = Channel.bounded(16);
+      List<SenderHandle<String>> producers =                // all made before any producer starts
+          List.of(lines.newSender(), lines.newSender(), lines.newSender());
+      for (SenderHandle<String> tx : producers) {
+          executor.submit(() -> {
+              try (tx) {                                     // the last one to close closes lines
+                  tx.send("hello from " + Thread.currentThread().getName());
+              }
+              return null;
+          });
+      }
+      int received = 0;
+      for (String line : lines) {                            // ends once every producer is done
+          received++;
+      }
+      // end snippet
+      // spotless:on
+      assertEquals(3, received);
+      assertTrue(lines.isClosedForReceive());
+    } finally {
+      executor.shutdown();
+    }
+  }
+
+  @Test
+  void ownershipReceivers() throws Exception {
+    // spotless:off
+    // snippet: ownership-receivers
+    ChannelHandles<String> requests = Channel.handles(8);   // only the handles own this channel
+    try (SenderHandle<String> tx = requests.sender()) {
+        CompletableFuture<Void> nobodyListens = tx.closed();
+        requests.receiver().close();                           // the last receiver goes away...
+        nobodyListens.get(1, TimeUnit.SECONDS);                // ...and the producer learns it
+        assertThrows(ChannelClosedException.class, () -> tx.send("too late"));
+    }
+    // end snippet
+    // spotless:on
   }
 
   @Test

@@ -87,6 +87,18 @@ public final class BufferedChannel<E> extends ChannelEngine<E> implements Channe
     this.polls = capacity > 0 && capacity < POLL_BELOW ? POLLS : 0;
   }
 
+  /** The handles that own this channel's ends ({@code SenderHandle}, {@code ReceiverHandle}). */
+  private final HandleCounts handles = new HandleCounts();
+
+  /**
+   * The count of the handles that own this channel's ends.
+   *
+   * @return the counts
+   */
+  public HandleCounts handles() {
+    return handles;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Sender.
 

@@ -8,6 +8,7 @@ import dev.sluice.channels.BufferOverflow;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -390,6 +391,29 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
       lock.unlock();
     }
     afterUnlock(resume, drop);
+  }
+
+  /**
+   * A future completed once the channel is closed or cancelled (at once if it is): a new copy of
+   * one shared future per channel, so that completing or cancelling it touches nothing else.
+   *
+   * @return the future
+   */
+  public CompletableFuture<Void> closedFuture() {
+    CompletableFuture<Void> signal;
+    lock.lock(false);
+    try {
+      if (closed) {
+        return CompletableFuture.completedFuture(null);
+      }
+      signal = closedSignal;
+      if (signal == null) {
+        signal = closedSignal = new CompletableFuture<>();
+      }
+    } finally {
+      lock.unlock();
+    }
+    return signal.copy();
   }
 
   /**
