@@ -148,6 +148,15 @@ class ReceiveManyTest {
     Thread.currentThread().interrupt();
     assertThrows(InterruptedException.class, () -> ch.receiveMany(into, 3));
     assertFalse(Thread.interrupted());
+    if (capacity > 0) {
+      ch.trySend(-1);
+      Thread.currentThread().interrupt();
+      assertThrows(
+          InterruptedException.class,
+          () -> ch.receiveMany(into, 3, Duration.ofSeconds(1)),
+          "interrupted before: throws even with an element there, as receive() does");
+      assertEquals(-1, ch.tryReceive());
+    }
     TestThreads.Started<Integer> waiter =
         TestThreads.start(() -> ch.receiveMany(into, 3)).awaitParked();
     waiter.thread().interrupt();

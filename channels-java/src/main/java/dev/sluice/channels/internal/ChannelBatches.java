@@ -59,6 +59,9 @@ final class ChannelBatches {
   static <E> int receiveMany(BufferedChannel<E> c, Collection<? super E> into, int max)
       throws InterruptedException {
     check(into, max);
+    if (Thread.interrupted()) {
+      throw new InterruptedException(); // as receive(): before anything is taken
+    }
     int k = takeInto(c, into, max);
     if (k == 0 && spinForElements(c, target(c, max), false, 0L)) {
       k = takeInto(c, into, max);
@@ -76,6 +79,9 @@ final class ChannelBatches {
     check(into, max);
     long nanos = Deadline.timeoutNanos(Objects.requireNonNull(timeout, "timeout"));
     long deadline = Deadline.after(nanos);
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
     int k = takeInto(c, into, max);
     if (k == 0 && nanos > 0 && spinForElements(c, target(c, max), true, deadline)) {
       k = takeInto(c, into, max);
