@@ -224,7 +224,28 @@ public final class SenderHandle<E> implements AutoCloseable {
    * @throws IllegalStateException if this handle was closed
    */
   public CompletableFuture<Void> closed() {
-    return open().closedFuture();
+    return open().closeSignals().future();
+  }
+
+  /**
+   * A {@link Select} clause chosen once nothing sent will be received any more, as {@link
+   * #closed()} completes: a producer's select can stop when its consumers go away (Tokio's {@code
+   * select!} over {@code tx.closed()}). Chosen by every select that waits on it, then or later.
+   *
+   * <p>Beside an {@link #onSend} of the same channel, in one select, the close fails the select
+   * with {@link ChannelClosedException}, as that send would fail: the select learns the same thing
+   * by the exception. The clause is for selects that wait on something else meanwhile (a receive
+   * from upstream, a timeout).
+   *
+   * @param then computes the select's result
+   * @param <R> the select's result type
+   * @return the clause
+   * @throws IllegalStateException if this handle was closed
+   * @throws NullPointerException if {@code then} is null
+   */
+  public <R> SelectClause<R> onClosed(Supplier<? extends R> then) {
+    Objects.requireNonNull(then, "then");
+    return open().closeSignals().clause(then);
   }
 
   /**

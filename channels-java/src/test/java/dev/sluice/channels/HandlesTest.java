@@ -271,4 +271,48 @@ class HandlesTest {
     assertEquals(List.of(1), undelivered);
     assertTrue(ch.isClosedForSend());
   }
+
+  @Test
+  void onClosed_letsAProducersSelectStopWhenItsConsumersGoAway() throws Exception {
+    ChannelHandles<Integer> h = Channel.handles(1);
+    SenderHandle<Integer> tx = h.sender();
+    Channel<Integer> upstream = Channel.rendezvous();
+    TestThreads.Started<String> producer =
+        TestThreads.start(
+                () ->
+                    Select.select(
+                        upstream.onReceive(x -> "got work"), tx.onClosed(() -> "consumers gone")))
+            .awaitParked();
+    h.receiver().close();
+    assertEquals("consumers gone", producer.join());
+    // Every later select sees the close too: the clause puts the signal back.
+    assertEquals("again", Select.select(tx.onClosed(() -> "again")));
+    assertEquals("async", Select.selectAsync(tx.onClosed(() -> "async")).get(5, TimeUnit.SECONDS));
+    assertEquals("closed", Select.select(tx.onClosed(() -> "closed"), Select.orElse(() -> "open")));
+  }
+
+  @Test
+  void onClosed_besideAnOnSendOfTheSameChannel_theCloseFailsTheSelectAsTheSendWould()
+      throws Exception {
+    ChannelHandles<Integer> h = Channel.handles(1);
+    SenderHandle<Integer> tx = h.sender();
+    assertTrue(tx.trySend(0)); // full: the next send waits
+    TestThreads.Started<String> producer =
+        TestThreads.start(
+                () -> Select.select(tx.onSend(1, () -> "sent"), tx.onClosed(() -> "gone")))
+            .awaitParked();
+    h.receiver().close();
+    assertThrows(ChannelClosedException.class, producer::join);
+  }
+
+  @Test
+  void onClosed_isNotChosenWhileTheChannelIsOpen() throws Exception {
+    ChannelHandles<Integer> h = Channel.handles(4);
+    assertEquals(
+        "open", Select.select(h.sender().onClosed(() -> "closed"), Select.orElse(() -> "open")));
+    assertEquals(
+        "sent",
+        Select.select(h.sender().onClosed(() -> "closed"), h.sender().onSend(1, () -> "sent")));
+    assertThrows(NullPointerException.class, () -> h.sender().onClosed(null));
+  }
 }

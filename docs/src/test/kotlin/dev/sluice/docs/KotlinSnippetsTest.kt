@@ -7,12 +7,14 @@ import dev.sluice.channels.Watch
 import dev.sluice.coroutines.SluiceChannel
 import dev.sluice.coroutines.asCoroutineChannel
 import dev.sluice.coroutines.asFlow
+import dev.sluice.coroutines.asSendChannel
 import dev.sluice.coroutines.asSluiceChannel
 import dev.sluice.coroutines.await
 import dev.sluice.coroutines.receiveAsFlow
 import kotlin.concurrent.thread
 import kotlin.time.Duration.Companion.seconds
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.channels.toList
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.flow.consumeAsFlow
 import kotlinx.coroutines.flow.map
@@ -33,6 +35,26 @@ import org.junit.jupiter.api.Test
  * word for word on a page (PagesTest checks it), and run here with checks of what the page says.
  */
 class KotlinSnippetsTest {
+
+    @Test
+    fun ownershipKotlin() = runBlocking {
+        val all = coroutineScope {
+            // spotless:off
+            // snippet: ownership-kotlin
+            val jobs = Channel.bounded<Int>(4)
+            val handles = List(3) { jobs.newSender() }          // all made before any producer starts
+            handles.forEachIndexed { p, handle ->
+                launch {
+                    handle.use { repeat(10) { n -> it.asSendChannel().send(p * 10 + n) } }
+                }
+            }
+            val all = jobs.asCoroutineChannel().toList()        // ends when the last handle closed
+            // end snippet
+            // spotless:on
+            all
+        }
+        assertEquals((0 until 30).toList(), all.sorted())
+    }
 
     @Test
     fun readmeKotlin() = runBlocking {

@@ -9,7 +9,6 @@ import dev.sluice.channels.ChannelClosedException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -131,8 +130,8 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
 
   static final Object HANDLER_RAN = new Object();
 
-  /** Completed after the close, for handles' {@code closed()}; made on demand. Guarded by lock. */
-  @Nullable CompletableFuture<Void> closedSignal;
+  /** Fired after the close, for handles' {@code closed()}; made on demand. Guarded by lock. */
+  @Nullable CloseSignals closeSignals;
 
   /**
    * Written under the lock before {@link #closed}; read without the lock by {@link #closeCause()}.
@@ -503,7 +502,7 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
     Waiter<E> failed = null; // claimed waiters to resume, chained through their next links
     List<E> discarded = null;
     Object handler = null;
-    CompletableFuture<Void> signal = null;
+    CloseSignals signals = null;
     if (!lockForClaims()) {
       return ClaimFrame.call(() -> finish(last, cause, cancel));
     }
@@ -535,7 +534,7 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
           if (handler != null) {
             closeHandler = HANDLER_RAN;
           }
-          signal = closedSignal;
+          signals = closeSignals;
         }
         if (cancel) {
           // DRAINING keeps receives off the fast path; those that claimed before it keep theirs.
@@ -572,8 +571,8 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
     if (handler != null) {
       runCloseHandler(handler, cause);
     }
-    if (signal != null) {
-      signal.complete(null);
+    if (signals != null) {
+      signals.fire();
     }
     if (discarded != null) {
       for (E e : discarded) {

@@ -8,7 +8,6 @@ import dev.sluice.channels.BufferOverflow;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -394,26 +393,27 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
   }
 
   /**
-   * A future completed once the channel is closed or cancelled (at once if it is): a new copy of
-   * one shared future per channel, so that completing or cancelling it touches nothing else.
+   * The signals of this channel's close (a future, a select clause), made on first use; already
+   * fired if the channel is closed.
    *
-   * @return the future
+   * @return the signals
    */
-  public CompletableFuture<Void> closedFuture() {
-    CompletableFuture<Void> signal;
+  public CloseSignals closeSignals() {
     lock.lock(false);
     try {
-      if (closed) {
-        return CompletableFuture.completedFuture(null);
+      CloseSignals signals = closeSignals;
+      if (signals == null) {
+        signals = closeSignals = new CloseSignals();
+        if (closed) {
+          // Made after the close, so nothing else will fire it. Safe under the lock: nobody has
+          // seen these signals yet, so no dependent and no select runs now.
+          signals.fire();
+        }
       }
-      signal = closedSignal;
-      if (signal == null) {
-        signal = closedSignal = new CompletableFuture<>();
-      }
+      return signals;
     } finally {
       lock.unlock();
     }
-    return signal.copy();
   }
 
   /**
