@@ -36,6 +36,7 @@ public final class RunAll {
       List.of(
           new Example("LogShipper", LogShipper::main),
           new Example("WorkerPool", () -> WorkerPool.main(new String[0])),
+          new Example("OwnedPipeline", () -> OwnedPipeline.main(new String[0])),
           new Example("CoroutineWorkerPool", CoroutineWorkerPool::main),
           new Example("AccountActor", AccountActor::main),
           new Example("Pipeline", Pipeline::main),
