@@ -1,6 +1,7 @@
 package dev.sluice.channels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
@@ -23,10 +24,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * interrupts them at random: blocking sends and receives on platform and virtual threads, timed
  * ones with tiny timeouts, try-loops, futures cancelled at random, blocking and asynchronous
  * selects over all three channels, and batch receives of every face ({@code receiveMany}, timed,
- * try, and futures cancelled at random). Every element has a unique id, and a producer retries an
- * element until a send of it reports success; so the received ids must be exactly the ids sent,
- * each once. A lost element is missing; a duplicate, or an element received although its send
- * reported failure (and was then retried), shows twice.
+ * try, and futures cancelled at random). Producers send through sending handles, which they replace
+ * at random moments and close at the end: nothing closes the channels but the last producer's
+ * handles. Every element has a unique id, and a producer retries an element until a send of it
+ * reports success; so the received ids must be exactly the ids sent, each once. A lost element is
+ * missing; a duplicate, or an element received although its send reported failure (and was then
+ * retried), shows twice.
  *
  * <p>The default run moves 300 000 elements per capacity; {@code -Pstress-long} moves 10 000 000.
  */
@@ -49,9 +52,20 @@ class TortureTest {
     }
     List<CompletableFuture<long[]>> received = new ArrayList<>();
     List<Thread> producers = new ArrayList<>();
+    // Each producer owns a sending handle of each channel, made before any producer starts; the
+    // channels close when the last producer closed its handles, not by an explicit close.
+    List<List<SenderHandle<Long>>> handles = new ArrayList<>();
+    for (int p = 0; p < PRODUCERS; p++) {
+      List<SenderHandle<Long>> mine = new ArrayList<>();
+      for (Channel<Long> ch : channels) {
+        mine.add(ch.newSender());
+      }
+      handles.add(mine);
+    }
     for (int p = 0; p < PRODUCERS; p++) {
       int id = p;
-      producers.add(startPlatform(() -> produce(id)));
+      List<SenderHandle<Long>> mine = handles.get(p);
+      producers.add(startPlatform(() -> produce(id, mine)));
     }
     for (int c = 0; c < PLATFORM_CONSUMERS; c++) {
       CompletableFuture<long[]> out = new CompletableFuture<>();
@@ -92,7 +106,9 @@ class TortureTest {
     }
     producersDone.set(true);
     chaos.join();
-    channels.forEach(Channel::close);
+    for (Channel<Long> ch : channels) {
+      assertTrue(ch.isClosedForSend(), "the last producer's handle closed " + ch);
+    }
 
     LongList all = new LongList();
     for (CompletableFuture<long[]> r : received) {
@@ -160,19 +176,31 @@ class TortureTest {
 
   // --- producers --------------------------------------------------------------------------------
 
-  private void produce(int producer) {
+  /**
+   * Sends every element of this producer through its handles ({@code mine}, one per channel), and
+   * now and then replaces a handle by a new one made from it (the count goes up, then down, while
+   * the others send); closes them all at the end.
+   */
+  private void produce(int producer, List<SenderHandle<Long>> mine) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     for (int seq = 0; seq < PER_PRODUCER; seq++) {
       long id = id(producer, seq);
-      while (!trySendOnce(id, random)) {
+      while (!trySendOnce(id, random, mine)) {
         Thread.onSpinWait();
       }
+      if (random.nextInt(256) == 0) {
+        int c = random.nextInt(mine.size());
+        SenderHandle<Long> next = mine.get(c).newSender();
+        mine.get(c).close(); // never the last: next is open
+        mine.set(c, next);
+      }
     }
+    mine.forEach(SenderHandle::close);
   }
 
   /** One attempt on a random face. {@code true} if the element was sent. */
-  private boolean trySendOnce(long id, ThreadLocalRandom random) {
-    Channel<Long> ch = channels.get(random.nextInt(channels.size()));
+  private boolean trySendOnce(long id, ThreadLocalRandom random, List<SenderHandle<Long>> mine) {
+    SenderHandle<Long> ch = mine.get(random.nextInt(mine.size()));
     try {
       switch (random.nextInt(7)) {
         case 0:
@@ -186,22 +214,22 @@ class TortureTest {
           return settle(ch.sendAsync(id), random) != null;
         case 4:
           return Select.select(
-              channels.get(0).onSend(id, () -> true),
-              channels.get(1).onSend(id, () -> true),
-              channels.get(2).onSend(id, () -> true),
+              mine.get(0).onSend(id, () -> true),
+              mine.get(1).onSend(id, () -> true),
+              mine.get(2).onSend(id, () -> true),
               Select.onTimeout(Duration.ofNanos(random.nextInt(50_000)), () -> false));
         case 5:
           return Select.selectUnbiased(
-              channels.get(0).onSend(id, () -> true),
-              channels.get(1).onSend(id, () -> true),
-              channels.get(2).onSend(id, () -> true));
+              mine.get(0).onSend(id, () -> true),
+              mine.get(1).onSend(id, () -> true),
+              mine.get(2).onSend(id, () -> true));
         default:
           Boolean sent =
               settle(
                   Select.selectAsync(
-                      channels.get(0).onSend(id, () -> true),
-                      channels.get(1).onSend(id, () -> true),
-                      channels.get(2).onSend(id, () -> true)),
+                      mine.get(0).onSend(id, () -> true),
+                      mine.get(1).onSend(id, () -> true),
+                      mine.get(2).onSend(id, () -> true)),
                   random);
           return sent != null;
       }
