@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Consumers that drain in batches of up to {@value #MAX}, against consumers that take one element
- * at a time: elements per microsecond from platform-thread producers (blocking {@code send}, one
- * by one) to platform-thread consumers, as {@link Throughput} measures it.
+ * at a time: elements per microsecond from platform-thread producers (blocking {@code send}, one by
+ * one) to platform-thread consumers, as {@link Throughput} measures it.
  *
  * <p>Rows: Sluice's {@code receive} one by one ({@code SLUICE_ONE}), Sluice's {@code receiveMany}
  * ({@code SLUICE_MANY}), and an {@code ArrayBlockingQueue} drained as its users do, a blocking

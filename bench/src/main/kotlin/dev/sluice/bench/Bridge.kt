@@ -25,8 +25,8 @@ enum class BridgeImpl {
     },
 
     /**
-     * The same channel, with coroutines that take batches of up to 64 (`receiveMany`): not a row
-     * of the bridge comparison, but what a consumer that can work in batches gets.
+     * The same channel, with coroutines that take batches of up to 64 (`receiveMany`): not a row of
+     * the bridge comparison, but what a consumer that can work in batches gets.
      */
     SLUICE_MANY {
         override fun open(capacity: Int): Bridge = Bridge.Sluice(capacity, batch = 64)
