@@ -6,8 +6,6 @@ package dev.sluice.channels;
 
 import dev.sluice.channels.internal.BufferedChannel;
 import dev.sluice.channels.internal.Engines;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Iterator;
@@ -33,52 +31,18 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <E> the type of elements
  */
-public final class ReceiverHandle<E> implements AutoCloseable, Iterable<E> {
-  private static final VarHandle STATE;
-
+public final class ReceiverHandle<E> extends OwnedEnd<E> implements AutoCloseable, Iterable<E> {
   static {
-    try {
-      STATE = MethodHandles.lookup().findVarHandle(ReceiverHandle.class, "state", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
     Engines.register(ReceiverHandle.class, h -> ((ReceiverHandle<?>) h).channel);
   }
 
-  private final BufferedChannel<E> channel;
-
-  /** {@link #OPEN}, {@link #CLOSING} (the first close is at work) or {@link #CLOSED}. */
-  @SuppressWarnings("unused") // through STATE
-  private volatile int state;
-
-  /** The thread of the first close, so that a close it calls again (from a handler) returns. */
-  private volatile @Nullable Thread closer;
-
-  private static final int OPEN = 0;
-  private static final int CLOSING = 1;
-  private static final int CLOSED = 2;
-
   private ReceiverHandle(BufferedChannel<E> channel) {
-    this.channel = channel;
+    super(channel, false);
   }
 
   /** A new receiving handle of {@code channel}, or {@link ChannelClosedException}. */
   static <E> ReceiverHandle<E> openOrThrow(Object channel) {
-    BufferedChannel<E> engine = SenderHandle.engineOf(channel);
-    if (!engine.handles().acquire(false, false)) {
-      while (!engine.isClosedForReceive()) {
-        Thread.onSpinWait(); // the last handle's close is cancelling the channel now
-      }
-      throw new ChannelClosedException("every receiving handle of this channel was closed", null);
-    }
-    return new ReceiverHandle<>(engine);
-  }
-
-  private BufferedChannel<E> open() {
-    if (state != OPEN) {
-      throw new IllegalStateException("this receiving handle was closed");
-    }
-    return channel;
+    return new ReceiverHandle<>(acquire(channel, false));
   }
 
   /**
@@ -294,7 +258,7 @@ public final class ReceiverHandle<E> implements AutoCloseable, Iterable<E> {
    * @return {@code true} once {@link #close()} ran
    */
   public boolean isReleased() {
-    return state != OPEN;
+    return released();
   }
 
   /**
@@ -304,29 +268,12 @@ public final class ReceiverHandle<E> implements AutoCloseable, Iterable<E> {
    */
   @Override
   public void close() {
-    if (!STATE.compareAndSet(this, OPEN, CLOSING)) {
-      if (closer == Thread.currentThread()) {
-        return;
-      }
-      while (state != CLOSED) {
-        Thread.onSpinWait(); // a close at the same moment: return once its effect is there
-      }
-      return;
-    }
-    closer = Thread.currentThread();
-    try {
-      if (channel.handles().release(false)) {
-        channel.cancel();
-      }
-    } finally {
-      closer = null;
-      state = CLOSED;
-    }
+    release(null);
   }
 
   @Override
-  public String toString() {
-    return "ReceiverHandle[" + (state == OPEN ? "open" : "closed") + ", " + channel + "]";
+  void ended(@Nullable Throwable cause) {
+    channel.cancel();
   }
 
   /** {@link #asReceiver()}: a {@link Receiver} whose cancel closes the handle. */

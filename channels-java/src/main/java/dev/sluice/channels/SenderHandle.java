@@ -6,8 +6,6 @@ package dev.sluice.channels;
 
 import dev.sluice.channels.internal.BufferedChannel;
 import dev.sluice.channels.internal.Engines;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -42,84 +40,28 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <E> the type of elements
  */
-public final class SenderHandle<E> implements AutoCloseable {
-  private static final VarHandle STATE;
-
+public final class SenderHandle<E> extends OwnedEnd<E> implements AutoCloseable {
   static {
-    try {
-      STATE = MethodHandles.lookup().findVarHandle(SenderHandle.class, "state", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
     Engines.register(SenderHandle.class, h -> ((SenderHandle<?>) h).channel);
     Engines.register(HandleSender.class, s -> ((HandleSender<?>) s).handle().channel);
   }
 
-  private final BufferedChannel<E> channel;
-
-  /** {@link #OPEN}, {@link #CLOSING} (the first close is at work) or {@link #CLOSED}. */
-  @SuppressWarnings("unused") // through STATE
-  private volatile int state;
-
-  /** The thread of the first close, so that a close it calls again (from a handler) returns. */
-  private volatile @Nullable Thread closer;
-
-  private static final int OPEN = 0;
-  private static final int CLOSING = 1;
-  private static final int CLOSED = 2;
-
   private SenderHandle(BufferedChannel<E> channel) {
-    this.channel = channel;
+    super(channel, true);
   }
 
   /**
-   * Counts a new sending handle of {@code channel}.
+   * A new sending handle of {@code channel} if another one is open now (a weak sender's upgrade).
    *
-   * @param onlyIfHeld refuse unless another sending handle is open (a weak sender's upgrade)
-   * @return the handle, or {@code null} if refused
+   * @return the handle, or {@code null} if none is open
    */
-  static <E> @Nullable SenderHandle<E> open(BufferedChannel<E> channel, boolean onlyIfHeld) {
-    if (!channel.handles().acquire(true, onlyIfHeld)) {
-      return null;
-    }
-    return new SenderHandle<>(channel);
+  static <E> @Nullable SenderHandle<E> upgrade(BufferedChannel<E> channel) {
+    return channel.handles().acquire(true, true) ? new SenderHandle<>(channel) : null;
   }
 
   /** A new sending handle of {@code channel}, or {@link ChannelClosedException}. */
   static <E> SenderHandle<E> openOrThrow(Object channel) {
-    BufferedChannel<E> engine = engineOf(channel);
-    SenderHandle<E> h = open(engine, false);
-    if (h == null) {
-      throw closedByHandles(engine);
-    }
-    return h;
-  }
-
-  @SuppressWarnings("unchecked") // a channel's engine holds its elements
-  static <E> BufferedChannel<E> engineOf(Object channel) {
-    BufferedChannel<?> engine = Engines.of(channel);
-    if (engine == null) {
-      throw new IllegalArgumentException("not a Sluice channel: " + channel.getClass().getName());
-    }
-    return (BufferedChannel<E>) engine;
-  }
-
-  /**
-   * The exception of a handle refused because its end ended: thrown once the channel's close is
-   * visible, so that the refusal and {@code isClosedForSend} agree.
-   */
-  static ChannelClosedException closedByHandles(BufferedChannel<?> engine) {
-    while (!engine.isClosedForSend()) {
-      Thread.onSpinWait(); // the last handle's close is closing it now
-    }
-    return new ChannelClosedException("every sending handle of this channel was closed", null);
-  }
-
-  private BufferedChannel<E> open() {
-    if (state != OPEN) {
-      throw new IllegalStateException("this sending handle was closed");
-    }
-    return channel;
+    return new SenderHandle<>(acquire(channel, true));
   }
 
   /**
@@ -300,7 +242,7 @@ public final class SenderHandle<E> implements AutoCloseable {
    * @return {@code true} once {@link #close()} ran
    */
   public boolean isReleased() {
-    return state != OPEN;
+    return released();
   }
 
   /**
@@ -312,40 +254,13 @@ public final class SenderHandle<E> implements AutoCloseable {
     release(null);
   }
 
-  /** Closes this handle; returns whether this call did. */
-  boolean release(@Nullable Throwable cause) {
-    if (!STATE.compareAndSet(this, OPEN, CLOSING)) {
-      if (closer == Thread.currentThread()) {
-        return false;
-      }
-      awaitClosed(); // a close at the same moment: return once its effect is there
-      return false;
-    }
-    closer = Thread.currentThread();
-    try {
-      if (channel.handles().release(true)) {
-        if (cause == null) {
-          channel.close();
-        } else {
-          channel.close(cause);
-        }
-      }
-    } finally {
-      closer = null;
-      state = CLOSED;
-    }
-    return true;
-  }
-
-  private void awaitClosed() {
-    while (state != CLOSED) {
-      Thread.onSpinWait();
-    }
-  }
-
   @Override
-  public String toString() {
-    return "SenderHandle[" + (state == OPEN ? "open" : "closed") + ", " + channel + "]";
+  void ended(@Nullable Throwable cause) {
+    if (cause == null) {
+      channel.close();
+    } else {
+      channel.close(cause);
+    }
   }
 
   /** {@link #asSender()}: a {@link Sender} whose close closes the handle. */

@@ -37,7 +37,7 @@ public final class WeakSender<E> {
    *     ended, or none was ever made)
    */
   public @Nullable SenderHandle<E> upgrade() {
-    return SenderHandle.open(channel, true);
+    return SenderHandle.upgrade(channel);
   }
 
   /**

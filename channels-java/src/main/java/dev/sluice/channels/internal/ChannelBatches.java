@@ -58,38 +58,37 @@ final class ChannelBatches {
 
   static <E> int receiveMany(BufferedChannel<E> c, Collection<? super E> into, int max)
       throws InterruptedException {
-    check(into, max);
-    if (Thread.interrupted()) {
-      throw new InterruptedException(); // as receive(): before anything is taken
-    }
-    int k = takeInto(c, into, max);
-    if (k == 0 && spinForElements(c, target(c, max), false, 0L)) {
-      k = takeInto(c, into, max);
-    }
-    if (k != 0) {
-      return closedIfNone(c, k);
-    }
-    E first = c.receive(); // waits; throws if interrupted or closed and drained
-    return 1 + addFirstAndRest(c, into, first, max);
+    return receiveMany(c, into, max, false, 0L);
   }
 
   static <E> int receiveMany(
       BufferedChannel<E> c, Collection<? super E> into, int max, Duration timeout)
       throws InterruptedException {
-    check(into, max);
     long nanos = Deadline.timeoutNanos(Objects.requireNonNull(timeout, "timeout"));
-    long deadline = Deadline.after(nanos);
+    return receiveMany(c, into, max, true, Deadline.after(nanos));
+  }
+
+  /**
+   * A blocking batch: what is there; else, after a watch of the buffer, what came meanwhile; else
+   * the first element a wait is handed (by the deadline, if {@code timed}) and what is there then.
+   */
+  private static <E> int receiveMany(
+      BufferedChannel<E> c, Collection<? super E> into, int max, boolean timed, long deadline)
+      throws InterruptedException {
+    check(into, max);
     if (Thread.interrupted()) {
-      throw new InterruptedException();
+      throw new InterruptedException(); // as receive(): before anything is taken
     }
     int k = takeInto(c, into, max);
-    if (k == 0 && nanos > 0 && spinForElements(c, target(c, max), true, deadline)) {
+    if (k == 0
+        && (!timed || Deadline.nanosLeft(deadline) > 0)
+        && spinForElements(c, target(c, max), timed, deadline)) {
       k = takeInto(c, into, max);
     }
     if (k != 0) {
       return closedIfNone(c, k);
     }
-    E first = c.receiveUntil(deadline);
+    E first = timed ? c.receiveUntil(deadline) : c.receive(); // throws if closed and drained
     return first == null ? 0 : 1 + addFirstAndRest(c, into, first, max);
   }
 
@@ -97,9 +96,9 @@ final class ChannelBatches {
    * Before a batch queues a waiter for its first element, a platform thread on a buffered channel
    * watches the buffer for a while ({@link Parker#SPIN_NANOS}, and no later than the deadline),
    * looking once every {@link #LOOK} spins; once an element is there, it lets the sends go on for a
-   * moment ({@link #fill}). A waiter would be handed one element by the next send, through the lock
-   * on both sides; and a batch that takes each element as it comes works on the very cache lines
-   * the sends are writing, which slows them more than anything the batch saves.
+   * moment ({@link #FILL_NANOS}). A waiter would be handed one element by the next send, through
+   * the lock on both sides; and a batch that takes each element as it comes works on the very cache
+   * lines the sends are writing, which slows them more than anything the batch saves.
    *
    * @return {@code true} if something is there to take, or the channel closed
    * @throws InterruptedException if the thread is interrupted on entry
@@ -117,46 +116,44 @@ final class ChannelBatches {
     if (timed && Deadline.nanosLeft(deadline) < Parker.SPIN_NANOS) {
       end = deadline;
     }
-    for (int still = 0; still < 8; ) {
-      for (int i = 0; i < LOOK; i++) {
-        Thread.onSpinWait();
-      }
-      if (mayTake(c)) {
-        fill(c, target);
-        return true;
-      }
-      long then = now;
-      now = System.nanoTime();
-      still = now == then ? still + 1 : 0; // a clock that stands still cannot bound this (Parker)
-      if (end - now <= 0) {
-        break;
-      }
+    if (!spinUntil(end, LOOK, c)) {
+      return false;
     }
-    return mayTake(c);
+    // The first element is there. Let the sends go on for a moment before the batch takes,
+    // without reading anything they write, unless target elements are there already, a send
+    // waits (the buffer is full) or the channel closed.
+    if (!c.lane.published(target - 1) && !c.closed && !c.senders.mayBeNonEmpty()) {
+      spinUntil(
+          System.nanoTime() + Math.min(FILL_NANOS, c.capacity * FILL_NANOS_PER_PLACE), 16, null);
+    }
+    return true;
   }
 
   /**
-   * Once the first element is there, lets the sends go on for up to {@link #FILL_NANOS} (less on a
-   * small buffer) before the batch takes, without reading anything they write, unless {@code
-   * target} elements are there already, a send waits (the buffer is full) or the channel closed.
+   * Spins until the clock passes {@code end}, reading it once every {@code spinsPerLook} spins,
+   * and, if {@code watched} is given, until {@link #mayTake} says so for it. The spin also ends
+   * when the clock stands still for 8 readings in a row (see {@link Parker}: a model checker's
+   * clock does).
+   *
+   * @return {@code true} if {@code watched} has something to take
    */
-  private static void fill(ChannelEngine<?> c, int target) {
-    if (c.lane.published(target - 1) || c.closed || c.senders.mayBeNonEmpty()) {
-      return;
-    }
+  private static boolean spinUntil(long end, int spinsPerLook, @Nullable ChannelEngine<?> watched) {
     long now = System.nanoTime();
-    long end = now + Math.min(FILL_NANOS, c.capacity * FILL_NANOS_PER_PLACE);
     for (int still = 0; still < 8; ) {
-      for (int i = 0; i < 16; i++) {
+      for (int i = 0; i < spinsPerLook; i++) {
         Thread.onSpinWait();
+      }
+      if (watched != null && mayTake(watched)) {
+        return true;
       }
       long then = now;
       now = System.nanoTime();
       still = now == then ? still + 1 : 0;
       if (end - now <= 0) {
-        return;
+        break;
       }
     }
+    return watched != null && mayTake(watched);
   }
 
   /**

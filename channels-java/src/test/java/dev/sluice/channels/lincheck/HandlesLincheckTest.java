@@ -4,9 +4,7 @@ import dev.sluice.channels.Channel;
 import dev.sluice.channels.ChannelClosedException;
 import dev.sluice.channels.SenderHandle;
 import java.util.Objects;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,28 +57,12 @@ public class HandlesLincheckTest {
 
   @Test
   void modelChecking() {
-    new ModelCheckingOptions()
-        .threads(3)
-        .actorsPerThread(3)
-        .actorsBefore(1)
-        .actorsAfter(1)
-        .iterations(ChannelLincheckBase.longRun() ? 100 : 30)
-        .invocationsPerIteration(ChannelLincheckBase.longRun() ? 2_000 : 300)
-        .sequentialSpecification(Spec.class)
-        .check(getClass());
+    LincheckRuns.modelCheck(getClass(), Spec.class, 3, 1);
   }
 
   @Test
   void stress() {
-    new StressOptions()
-        .threads(3)
-        .actorsPerThread(3)
-        .actorsBefore(1)
-        .actorsAfter(1)
-        .iterations(ChannelLincheckBase.longRun() ? 100 : 30)
-        .invocationsPerIteration(ChannelLincheckBase.longRun() ? 10_000 : 2_000)
-        .sequentialSpecification(Spec.class)
-        .check(getClass());
+    LincheckRuns.stress(getClass(), Spec.class, 3, 1, 2000);
   }
 
   /** The count of open sending handles, the end, and a buffer of two. */

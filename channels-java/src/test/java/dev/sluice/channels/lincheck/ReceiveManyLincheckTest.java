@@ -5,10 +5,8 @@ import dev.sluice.channels.ChannelClosedException;
 import java.util.ArrayList;
 import java.util.List;
 import org.jetbrains.lincheck.datastructures.IntGen;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,28 +55,12 @@ public class ReceiveManyLincheckTest {
 
   @Test
   void modelChecking() {
-    new ModelCheckingOptions()
-        .threads(2)
-        .actorsPerThread(3)
-        .actorsBefore(2)
-        .actorsAfter(1)
-        .iterations(ChannelLincheckBase.longRun() ? 100 : 30)
-        .invocationsPerIteration(ChannelLincheckBase.longRun() ? 2_000 : 300)
-        .sequentialSpecification(Spec.class)
-        .check(getClass());
+    LincheckRuns.modelCheck(getClass(), Spec.class, 2, 2);
   }
 
   @Test
   void stress() {
-    new StressOptions()
-        .threads(2)
-        .actorsPerThread(3)
-        .actorsBefore(2)
-        .actorsAfter(1)
-        .iterations(ChannelLincheckBase.longRun() ? 100 : 30)
-        .invocationsPerIteration(ChannelLincheckBase.longRun() ? 10_000 : 2_000)
-        .sequentialSpecification(Spec.class)
-        .check(getClass());
+    LincheckRuns.stress(getClass(), Spec.class, 2, 2, 2000);
   }
 
   /** a channel bounded to one element, as a sequential model. */

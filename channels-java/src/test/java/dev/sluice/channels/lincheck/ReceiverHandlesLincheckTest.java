@@ -4,9 +4,7 @@ import dev.sluice.channels.Channel;
 import dev.sluice.channels.ChannelClosedException;
 import dev.sluice.channels.ReceiverHandle;
 import java.util.Objects;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,28 +59,12 @@ public class ReceiverHandlesLincheckTest {
 
   @Test
   void modelChecking() {
-    new ModelCheckingOptions()
-        .threads(3)
-        .actorsPerThread(3)
-        .actorsBefore(1)
-        .actorsAfter(1)
-        .iterations(ChannelLincheckBase.longRun() ? 100 : 30)
-        .invocationsPerIteration(ChannelLincheckBase.longRun() ? 2_000 : 300)
-        .sequentialSpecification(Spec.class)
-        .check(getClass());
+    LincheckRuns.modelCheck(getClass(), Spec.class, 3, 1);
   }
 
   @Test
   void stress() {
-    new StressOptions()
-        .threads(3)
-        .actorsPerThread(3)
-        .actorsBefore(1)
-        .actorsAfter(1)
-        .iterations(ChannelLincheckBase.longRun() ? 100 : 30)
-        .invocationsPerIteration(ChannelLincheckBase.longRun() ? 10_000 : 1_000)
-        .sequentialSpecification(Spec.class)
-        .check(getClass());
+    LincheckRuns.stress(getClass(), Spec.class, 3, 1, 1000);
   }
 
   /** The count of open receiving handles, the cancel, and a buffer of two. */
