@@ -7,8 +7,6 @@ package dev.sluice.channels.internal;
 import dev.sluice.channels.BufferOverflow;
 import dev.sluice.channels.ChannelClosedException;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -20,11 +18,11 @@ import org.jspecify.annotations.Nullable;
  * changes the state runs under the lock (or takes it), and leaves what must run after the unlock to
  * its caller.
  *
- * <p>The engine is one object, built in three layers: this core (state, the locked steps, close and
- * cancel), {@link ChannelEngine} (the entry points every face calls: one locked entry per
- * direction, taking the waiter the face supplies) and {@link BufferedChannel} (the Java face:
- * blocking, timed, futures, iterator and stream). The layers are classes, not objects, so the fast
- * paths read the lane of the object they were called on, with no hop between objects.
+ * <p>The engine is one object, built in four layers: this core (state and the locked steps), {@link
+ * ChannelClosing} (close and cancel), {@link ChannelEngine} (the entry points every face calls: one
+ * locked entry per direction, taking the waiter the face supplies) and {@link BufferedChannel} (the
+ * Java face: blocking, timed, futures, iterator and stream). The layers are classes, not objects,
+ * so the fast paths read the lane of the object they were called on, with no hop between objects.
  *
  * <h2>Implementation notes</h2>
  *
@@ -73,7 +71,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <E> the element type
  */
-public abstract sealed class ChannelCore<E> permits ChannelEngine {
+public abstract sealed class ChannelCore<E> permits ChannelClosing {
   private static final AtomicLong IDS = new AtomicLong();
 
   /**
@@ -106,7 +104,7 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
   final WaiterQueue<E> receivers = new WaiterQueue<>();
 
   /** Elements given back, oldest first; made on the first give-back. */
-  private @Nullable ArrayDeque<E> front;
+  @Nullable ArrayDeque<E> front;
 
   /**
    * How many elements {@link #front} holds: written under the lock, read without it by {@code
@@ -115,7 +113,7 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
   volatile int returned;
 
   /** Whether the channel was cancelled (not just closed): give-backs then go to the handler. */
-  private boolean cancelled;
+  boolean cancelled;
 
   /**
    * Whether {@link #finish} closed the channel after a last send; written before {@link #closed}.
@@ -136,7 +134,7 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
   /**
    * Written under the lock before {@link #closed}; read without the lock by {@link #closeCause()}.
    */
-  private @Nullable Throwable closeCause;
+  @Nullable Throwable closeCause;
 
   /**
    * Written under the lock, before the lane's {@code CLOSED} flag; read under the lock, or after
@@ -478,122 +476,5 @@ public abstract sealed class ChannelCore<E> permits ChannelEngine {
     boolean isClosed = closed; // lv: orders the read of closeCause after close's writes
     assert isClosed : "asked for the close cause of an open channel";
     return closeCause;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Close and cancel.
-
-  final boolean closeOrCancel(@Nullable Throwable cause, boolean cancel) {
-    return finish(null, cause, cancel) == Outcome.SENT;
-  }
-
-  /**
-   * Closes or cancels the channel, after sending {@code last} in the same step if it is given (and
-   * doing nothing at all if {@code last} cannot be sent now).
-   *
-   * @return {@link Outcome#SENT} if this call closed the channel (having sent {@code last}, if
-   *     given); {@link Outcome#CLOSED} if it was closed before; {@link Outcome#FULL} if {@code
-   *     last} found no room
-   */
-  final int finish(@Nullable E last, @Nullable Throwable cause, boolean cancel) {
-    int outcome;
-    Waiter<E> resume = null; // the receive handed last
-    E drop = null;
-    Waiter<E> failed = null; // claimed waiters to resume, chained through their next links
-    List<E> discarded = null;
-    Object handler = null;
-    CloseSignals signals = null;
-    if (!lockForClaims()) {
-      return ClaimFrame.call(() -> finish(last, cause, cancel));
-    }
-    try {
-      if (last != null) {
-        // Shut fast receives first, so that none takes last before the close below is seen with
-        // it (found by OneshotLincheckTest). settle() opens the lane again.
-        lane.markHead(Lane.SENDERS, true);
-      }
-      outcome = last == null ? Outcome.SENT : sendLocked(last);
-      if (outcome == Outcome.SENT) {
-        if (last != null) {
-          resume = takeResume();
-          drop = takeDropped();
-          closedBySend = true;
-        }
-        outcome = closed ? Outcome.CLOSED : Outcome.SENT;
-        if (cancel) {
-          cancelled = true;
-          lane.markHead(Lane.DRAINING, true); // before CLOSED: see Lane
-        }
-        if (outcome == Outcome.SENT) {
-          closeCause = cause;
-          closed = true;
-          lane.setTailFlags(Lane.CLOSED); // LP: of close; no send claims a place after it
-          failed = claimAllClosed(senders, null);
-          failed = claimAllClosed(receivers, failed);
-          handler = closeHandler;
-          if (handler != null) {
-            closeHandler = HANDLER_RAN;
-          }
-          signals = closeSignals;
-        }
-        if (cancel) {
-          // DRAINING keeps receives off the fast path; those that claimed before it keep theirs.
-          ArrayDeque<E> given = front;
-          if (given != null && !given.isEmpty()) {
-            discarded = new ArrayList<>(given);
-            given.clear();
-            returned = 0;
-          }
-          for (Object x; isElement(x = lane.poll(true)); ) {
-            if (discarded == null) {
-              discarded = new ArrayList<>();
-            }
-            discarded.add(cast(x));
-          }
-        }
-      }
-      settle();
-    } finally {
-      lock.unlock();
-    }
-    afterUnlock(resume, drop);
-    while (failed != null) {
-      Waiter<E> next = failed.next;
-      failed.next = null;
-      try {
-        failed
-            .resume(); // the engine's waiters never throw; a plugged-in one must not strand others
-      } catch (Throwable failure) {
-        reportUncaught(failure);
-      }
-      failed = next;
-    }
-    if (handler != null) {
-      runCloseHandler(handler, cause);
-    }
-    if (signals != null) {
-      signals.fire();
-    }
-    if (discarded != null) {
-      for (E e : discarded) {
-        undelivered(e);
-      }
-    }
-    return outcome;
-  }
-
-  /**
-   * Claims every waiter of {@code queue} as failed by close; chains them in front of {@code acc}.
-   */
-  private static <E> @Nullable Waiter<E> claimAllClosed(
-      WaiterQueue<E> queue, @Nullable Waiter<E> acc) {
-    for (Waiter<E> w; (w = queue.pollFirst()) != null; ) {
-      w.closed = true;
-      if (w.tryClaim()) {
-        w.next = acc; // the waiter is out of every queue now: its link is free to reuse
-        acc = w;
-      }
-    }
-    return acc;
   }
 }

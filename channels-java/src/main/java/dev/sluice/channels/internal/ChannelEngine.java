@@ -7,7 +7,6 @@ package dev.sluice.channels.internal;
 import dev.sluice.channels.BufferOverflow;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -22,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <E> the element type
  */
-public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits BufferedChannel {
+public abstract sealed class ChannelEngine<E> extends ChannelClosing<E> permits BufferedChannel {
   ChannelEngine(
       int capacity, BufferOverflow overflow, @Nullable Consumer<? super E> onUndelivered) {
     super(capacity, overflow, onUndelivered);
@@ -393,60 +392,6 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
   }
 
   /**
-   * The signals of this channel's close (a future, a select clause), made on first use; already
-   * fired if the channel is closed.
-   *
-   * @return the signals
-   */
-  public CloseSignals closeSignals() {
-    lock.lock(false);
-    try {
-      CloseSignals signals = closeSignals;
-      if (signals == null) {
-        signals = closeSignals = new CloseSignals();
-        if (closed) {
-          // Made after the close, so nothing else will fire it. Safe under the lock: nobody has
-          // seen these signals yet, so no dependent and no select runs now.
-          signals.fire();
-        }
-      }
-      return signals;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /**
-   * Registers the handler that runs once when the channel is closed or cancelled, with the close
-   * cause (or {@code null}); at once, in this thread, if the channel is closed already. It runs in
-   * the closing thread after the close took effect, with no lock held; what it throws goes to that
-   * thread's uncaught-exception handler.
-   *
-   * @param handler the handler
-   * @throws IllegalStateException if a handler was registered before (whether or not it ran)
-   */
-  public void invokeOnClose(Consumer<? super @Nullable Throwable> handler) {
-    Objects.requireNonNull(handler, "handler");
-    boolean runNow;
-    lock.lock();
-    try {
-      if (closeHandler == HANDLER_RAN) {
-        throw new IllegalStateException("another close handler was registered and has run");
-      }
-      if (closeHandler != null) {
-        throw new IllegalStateException("another close handler is already registered");
-      }
-      runNow = closed;
-      closeHandler = runNow ? HANDLER_RAN : handler;
-    } finally {
-      lock.unlock();
-    }
-    if (runNow) {
-      runCloseHandler(handler, closeCause());
-    }
-  }
-
-  /**
    * Whether a receive would wait now: nothing buffered, no sender waiting, and not closed and
    * drained.
    *
@@ -460,82 +405,6 @@ public abstract sealed class ChannelEngine<E> extends ChannelCore<E> permits Buf
       settle();
       lock.unlock();
     }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Close and cancel; the locked step is ChannelCore#finish.
-
-  /**
-   * Closes the channel: sends fail from then on, receives take what is buffered and then fail.
-   *
-   * @return {@code true} if this call closed the channel, {@code false} if it was closed before
-   */
-  public boolean close() {
-    return closeOrCancel(null, false);
-  }
-
-  /**
-   * Closes the channel with {@code cause}, which the failures of sends and receives carry.
-   *
-   * @param cause the cause
-   * @return {@code true} if this call closed the channel, {@code false} if it was closed before
-   */
-  public boolean close(Throwable cause) {
-    Objects.requireNonNull(cause, "cause");
-    return closeOrCancel(cause, false);
-  }
-
-  /** Closes the channel and discards what is buffered, handing it to the undelivered handler. */
-  public void cancel() {
-    closeOrCancel(new CancellationException("channel was cancelled"), true);
-  }
-
-  /**
-   * Cancels the channel with {@code cause} as its close cause: {@link #cancel()} with a cause of
-   * the caller's choosing.
-   *
-   * @param cause the cause that failing receives and sends carry
-   * @return {@code true} if this call closed the channel, {@code false} if it was closed before
-   *     (its buffer is discarded either way)
-   */
-  public boolean cancel(Throwable cause) {
-    Objects.requireNonNull(cause, "cause");
-    return closeOrCancel(cause, true);
-  }
-
-  /**
-   * The cause the channel was closed with, or {@code null} for a plain {@code close()}. Only
-   * meaningful once the channel is seen closed.
-   *
-   * @return the close cause, or {@code null}
-   * @throws AssertionError (with assertions on) if the channel is open
-   */
-  public @Nullable Throwable closeCauseOrNull() {
-    return closeCause();
-  }
-
-  /**
-   * Sends {@code element} if the channel can take it now, and closes the channel in the same step:
-   * no other send comes between, and receivers get the element, then find the channel closed. A
-   * oneshot's send.
-   *
-   * @param element the element
-   * @return {@link Outcome#SENT} (sent, and this call closed the channel), {@link Outcome#FULL} or
-   *     {@link Outcome#CLOSED} (closed before); after the last two nothing changed
-   */
-  public int sendAndClose(E element) {
-    Objects.requireNonNull(element, "element");
-    return finish(element, null, false);
-  }
-
-  /**
-   * Whether the channel was closed by {@link #sendAndClose}, rather than by {@code close} or {@code
-   * cancel}.
-   *
-   * @return {@code true} if a {@code sendAndClose} closed the channel
-   */
-  public boolean isClosedBySend() {
-    return closedBySend;
   }
 
   // ---------------------------------------------------------------------------------------------
