@@ -6,7 +6,9 @@ package dev.sluice.channels;
 
 import dev.sluice.channels.internal.Engines;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -137,6 +139,126 @@ public interface Sender<E> {
   <R> SelectClause<R> onSend(E element, Supplier<? extends R> then);
 
   /**
+   * Reserves one place in the buffer, waiting while there is none, and returns the {@link Permit}
+   * that holds it: its {@link Permit#send(Object)} then never waits and never fails for lack of
+   * room. A reserve waits its turn with the sends: a place freed goes to the oldest waiting send or
+   * reserve.
+   *
+   * <p>While a permit is held its place counts as taken: buffered elements plus held places never
+   * exceed the capacity. On an unbounded channel a permit holds nothing back, and its send is a
+   * plain send. A rendezvous channel has no buffer to hold a place in, and a dropping one never
+   * waits for room: both refuse permits. So do senders that are not channels of this library's
+   * making (this default).
+   *
+   * <p>Interrupts, as for {@link #send(Object)}: an interrupted reserve holds no place; one that
+   * was granted a place at the same moment returns its permit, with the interrupt status set again.
+   *
+   * @return the permit; send with it, or release it (<b>a permit neither sent nor released is a
+   *     leak</b>)
+   * @throws InterruptedException if the thread was interrupted before or while waiting
+   * @throws ChannelClosedException if the channel is closed, or closes while this reserve waits
+   * @throws UnsupportedOperationException on a rendezvous channel, a channel that drops on
+   *     overflow, or a sender without permits
+   */
+  default Permit<E> reserve() throws InterruptedException {
+    throw noPermits(this);
+  }
+
+  /**
+   * Reserves one place, waiting at most {@code timeout} while there is none: {@link #reserve()}
+   * with a bound. A zero or negative timeout does not wait, as {@link #tryReserve()}.
+   *
+   * @param timeout how long to wait at most
+   * @return the permit, or {@code null} if the timeout elapsed first (then no place is held)
+   * @throws InterruptedException if the thread was interrupted before or while waiting
+   * @throws ChannelClosedException if the channel is closed, or closes while this reserve waits
+   * @throws UnsupportedOperationException as for {@link #reserve()}
+   * @throws NullPointerException if {@code timeout} is null
+   */
+  default @Nullable Permit<E> reserve(Duration timeout) throws InterruptedException {
+    throw noPermits(this);
+  }
+
+  /**
+   * Reserves one place if one is free now, without waiting; see {@link #reserve()}.
+   *
+   * @return the permit, or {@code null} if the buffer is full now (counting held places)
+   * @throws ChannelClosedException if the channel is closed
+   * @throws UnsupportedOperationException as for {@link #reserve()}
+   */
+  default @Nullable Permit<E> tryReserve() {
+    throw noPermits(this);
+  }
+
+  /**
+   * Reserves one place without blocking the caller: the future completes with the permit once a
+   * place is held; see {@link #reserve()}.
+   *
+   * <p>Cancelling the future ({@code cancel}, {@code orTimeout}, {@code complete}, {@code
+   * completeExceptionally}) withdraws the reserve: when that call reports that it changed the
+   * future, no place is held. When it reports no change, the place was granted first and the future
+   * holds the permit: send with it or release it. The future completes exceptionally with {@link
+   * ChannelClosedException} if the channel is or becomes closed first.
+   *
+   * @return a future of the permit
+   * @throws UnsupportedOperationException as for {@link #reserve()}
+   */
+  default CompletableFuture<Permit<E>> reserveAsync() {
+    throw noPermits(this);
+  }
+
+  /**
+   * A {@link Select} clause that reserves one place when one is free, then returns {@code then}
+   * applied to the permit; see {@link #reserve()}. A select that chooses another clause holds no
+   * place. If {@code then} throws, the permit is released and the select throws. If the channel is
+   * closed, choosing this clause makes the select fail with {@link ChannelClosedException}.
+   *
+   * @param then computes the select's result from the permit (which it sends with, releases, or
+   *     hands on); it runs in the thread that completes the select
+   * @param <R> the select's result type
+   * @return the clause
+   * @throws UnsupportedOperationException as for {@link #reserve()}
+   * @throws NullPointerException if {@code then} is null
+   */
+  default <R> SelectClause<R> onReserve(Function<? super Permit<E>, ? extends R> then) {
+    throw noPermits(this);
+  }
+
+  /**
+   * Reserves {@code n} places at once, waiting until all are free together, and returns one permit
+   * per place (Tokio's {@code reserve_many}). It never holds some places while it waits for the
+   * rest, so two such reserves never wait on each other. It is not strictly first in line: sends
+   * and smaller reserves that find room go ahead of it while fewer than {@code n} places are free.
+   * Otherwise as {@link #reserve()}.
+   *
+   * @param n how many places, from 1 to the capacity
+   * @return {@code n} permits, each to be sent with or released
+   * @throws InterruptedException if the thread was interrupted before or while waiting (no place is
+   *     held)
+   * @throws ChannelClosedException if the channel is closed, or closes while this reserve waits
+   * @throws IllegalArgumentException if {@code n} is less than 1 or more than the capacity
+   * @throws UnsupportedOperationException as for {@link #reserve()}
+   */
+  default List<Permit<E>> reserveMany(int n) throws InterruptedException {
+    throw noPermits(this);
+  }
+
+  /**
+   * Reserves {@code n} places at once if they are all free now, without waiting; see {@link
+   * #reserveMany(int)}.
+   *
+   * @param n how many places, from 1 to the capacity
+   * @return {@code n} permits, or {@code null} if fewer than {@code n} places are free now (then
+   *     none is held)
+   * @throws ChannelClosedException if the channel is closed
+   * @throws IllegalArgumentException if {@code n} is less than 1 or more than the capacity
+   * @throws UnsupportedOperationException as for {@link #reserve()}
+   */
+  default @Nullable List<Permit<E>> tryReserveMany(int n) {
+    throw noPermits(this);
+  }
+
+  /**
    * Closes the channel for sending: sends fail from now on, sends that are waiting fail, and
    * receivers take what is buffered, then fail with a {@link ChannelClosedException} without a
    * cause.
@@ -174,5 +296,10 @@ public interface Sender<E> {
    */
   default boolean sameChannel(@Nullable Object other) {
     return Engines.sameEngine(this, other);
+  }
+
+  private static UnsupportedOperationException noPermits(Sender<?> sender) {
+    return new UnsupportedOperationException(
+        sender.getClass().getName() + " does not hand out permits");
   }
 }

@@ -7,8 +7,10 @@ package dev.sluice.channels;
 import dev.sluice.channels.internal.BufferedChannel;
 import dev.sluice.channels.internal.Engines;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -254,6 +256,100 @@ public final class SenderHandle<E> extends OwnedEnd<E> implements AutoCloseable 
     release(null);
   }
 
+  /**
+   * Reserves one place, waiting while there is none; see {@link Sender#reserve()}. The permit does
+   * not keep the channel open: once the last sending handle closed, it is void.
+   *
+   * @return the permit
+   * @throws InterruptedException if the thread was interrupted before or while waiting
+   * @throws ChannelClosedException if the channel is closed, or closes while this reserve waits
+   * @throws UnsupportedOperationException on a rendezvous or dropping channel
+   * @throws IllegalStateException if this handle was closed
+   */
+  public Permit<E> reserve() throws InterruptedException {
+    return open().reserve();
+  }
+
+  /**
+   * Reserves one place, waiting at most {@code timeout}; see {@link Sender#reserve(Duration)}.
+   *
+   * @param timeout how long to wait at most
+   * @return the permit, or {@code null} if the timeout elapsed first
+   * @throws InterruptedException if the thread was interrupted before or while waiting
+   * @throws ChannelClosedException if the channel is closed, or closes while this reserve waits
+   * @throws UnsupportedOperationException on a rendezvous or dropping channel
+   * @throws IllegalStateException if this handle was closed
+   */
+  public @Nullable Permit<E> reserve(Duration timeout) throws InterruptedException {
+    return open().reserve(timeout);
+  }
+
+  /**
+   * Reserves one place if one is free now; see {@link Sender#tryReserve()}.
+   *
+   * @return the permit, or {@code null} if the buffer is full now
+   * @throws ChannelClosedException if the channel is closed
+   * @throws UnsupportedOperationException on a rendezvous or dropping channel
+   * @throws IllegalStateException if this handle was closed
+   */
+  public @Nullable Permit<E> tryReserve() {
+    return open().tryReserve();
+  }
+
+  /**
+   * Reserves one place without blocking the caller; see {@link Sender#reserveAsync()}.
+   *
+   * @return a future of the permit
+   * @throws UnsupportedOperationException on a rendezvous or dropping channel
+   * @throws IllegalStateException if this handle was closed
+   */
+  public CompletableFuture<Permit<E>> reserveAsync() {
+    return open().reserveAsync();
+  }
+
+  /**
+   * A select clause that reserves one place; see {@link Sender#onReserve(Function)}.
+   *
+   * @param then computes the select's result from the permit
+   * @param <R> the select's result type
+   * @return the clause
+   * @throws UnsupportedOperationException on a rendezvous or dropping channel
+   * @throws IllegalStateException if this handle was closed
+   */
+  public <R> SelectClause<R> onReserve(Function<? super Permit<E>, ? extends R> then) {
+    return open().onReserve(then);
+  }
+
+  /**
+   * Reserves {@code n} places at once, waiting until all are free; see {@link
+   * Sender#reserveMany(int)}.
+   *
+   * @param n how many places, from 1 to the capacity
+   * @return {@code n} permits
+   * @throws InterruptedException if the thread was interrupted before or while waiting
+   * @throws ChannelClosedException if the channel is closed, or closes while this reserve waits
+   * @throws IllegalArgumentException if {@code n} is less than 1 or more than the capacity
+   * @throws UnsupportedOperationException on a rendezvous or dropping channel
+   * @throws IllegalStateException if this handle was closed
+   */
+  public List<Permit<E>> reserveMany(int n) throws InterruptedException {
+    return open().reserveMany(n);
+  }
+
+  /**
+   * Reserves {@code n} places at once if all are free now; see {@link Sender#tryReserveMany(int)}.
+   *
+   * @param n how many places, from 1 to the capacity
+   * @return {@code n} permits, or {@code null} if fewer are free now
+   * @throws ChannelClosedException if the channel is closed
+   * @throws IllegalArgumentException if {@code n} is less than 1 or more than the capacity
+   * @throws UnsupportedOperationException on a rendezvous or dropping channel
+   * @throws IllegalStateException if this handle was closed
+   */
+  public @Nullable List<Permit<E>> tryReserveMany(int n) {
+    return open().tryReserveMany(n);
+  }
+
   @Override
   void ended(@Nullable Throwable cause) {
     if (cause == null) {
@@ -293,6 +389,41 @@ public final class SenderHandle<E> extends OwnedEnd<E> implements AutoCloseable 
     @Override
     public <R> SelectClause<R> onSend(E element, Supplier<? extends R> then) {
       return handle.onSend(element, then);
+    }
+
+    @Override
+    public Permit<E> reserve() throws InterruptedException {
+      return handle.reserve();
+    }
+
+    @Override
+    public @Nullable Permit<E> reserve(Duration timeout) throws InterruptedException {
+      return handle.reserve(timeout);
+    }
+
+    @Override
+    public @Nullable Permit<E> tryReserve() {
+      return handle.tryReserve();
+    }
+
+    @Override
+    public CompletableFuture<Permit<E>> reserveAsync() {
+      return handle.reserveAsync();
+    }
+
+    @Override
+    public <R> SelectClause<R> onReserve(Function<? super Permit<E>, ? extends R> then) {
+      return handle.onReserve(then);
+    }
+
+    @Override
+    public List<Permit<E>> reserveMany(int n) throws InterruptedException {
+      return handle.reserveMany(n);
+    }
+
+    @Override
+    public @Nullable List<Permit<E>> tryReserveMany(int n) {
+      return handle.tryReserveMany(n);
     }
 
     @Override

@@ -27,10 +27,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * selects over all three channels, and batch receives of every face ({@code receiveMany}, timed,
  * try, and futures cancelled at random). Producers send through sending handles, which they replace
  * at random moments and close at the end: nothing closes the channels but the last producer's
- * handles. Every element has a unique id, and a producer retries an element until a send of it
- * reports success; so the received ids must be exactly the ids sent, each once. A lost element is
- * missing; a duplicate, or an element received although its send reported failure (and was then
- * retried), shows twice.
+ * handles. On channels with a buffer, producers also reserve places (every form of reserve, the
+ * select clause among them) and send through the permits, or now and then release them unused.
+ * Every element has a unique id, and a producer retries an element until a send of it reports
+ * success; so the received ids must be exactly the ids sent, each once. A lost element is missing;
+ * a duplicate, or an element received although its send reported failure (and was then retried),
+ * shows twice.
  *
  * <p>The default run moves 300 000 elements per capacity; {@code -Pstress-long} moves 10 000 000.
  */
@@ -203,7 +205,12 @@ class TortureTest {
   private boolean trySendOnce(long id, ThreadLocalRandom random, List<SenderHandle<Long>> mine) {
     SenderHandle<Long> ch = mine.get(random.nextInt(mine.size()));
     try {
-      switch (random.nextInt(7)) {
+      // A rendezvous channel refuses permits; the others also send through them.
+      switch (random.nextInt(channels.get(0).capacity() == 0 ? 7 : 9)) {
+        case 7:
+          return usePermit(reserveOnce(ch, mine, random), id, random);
+        case 8:
+          return usePermit(reserveOnce(ch, mine, random), id, random);
         case 0:
           ch.send(id);
           return true;
@@ -237,6 +244,42 @@ class TortureTest {
     } catch (InterruptedException e) {
       return false; // not sent: retry
     }
+  }
+
+  /** A permit from a random form of reserve, or {@code null} if none was granted. */
+  private static @org.jspecify.annotations.Nullable Permit<Long> reserveOnce(
+      SenderHandle<Long> ch, List<SenderHandle<Long>> mine, ThreadLocalRandom random)
+      throws InterruptedException {
+    switch (random.nextInt(5)) {
+      case 0:
+        return ch.reserve();
+      case 1:
+        return ch.reserve(Duration.ofNanos(random.nextInt(50_000)));
+      case 2:
+        return ch.tryReserve();
+      case 3:
+        return settle(ch.reserveAsync(), random);
+      default:
+        return Select.<Permit<Long>>select(
+            mine.get(0).onReserve(p -> p),
+            mine.get(1).onReserve(p -> p),
+            mine.get(2).onReserve(p -> p),
+            Select.onTimeout(Duration.ofNanos(random.nextInt(50_000)), () -> null));
+    }
+  }
+
+  /** Sends {@code id} with {@code permit}, or now and then releases it unused instead. */
+  private static boolean usePermit(
+      @org.jspecify.annotations.Nullable Permit<Long> permit, long id, ThreadLocalRandom random) {
+    if (permit == null) {
+      return false;
+    }
+    if (random.nextInt(8) == 0) {
+      permit.release();
+      return false;
+    }
+    permit.send(id); // never waits, never fails: the channels close only after every producer
+    return true;
   }
 
   /**

@@ -7,6 +7,7 @@ package dev.sluice.coroutines
 import dev.sluice.channels.internal.BufferedChannel
 import dev.sluice.channels.internal.Engines
 import dev.sluice.channels.internal.Outcome
+import dev.sluice.channels.internal.ReserveRequest
 import kotlin.coroutines.intrinsics.suspendCoroutineUninterceptedOrReturn
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.channels.Channel
@@ -53,6 +54,17 @@ internal class CoroutineChannel<E : Any>(@JvmField val engine: BufferedChannel<E
         suspendCoroutineUninterceptedOrReturn { caller ->
             senders.acquire(caller.context).suspend(caller, ReusableWaiter.SEND, element, null)
         }
+
+    /**
+     * Reserves one place (the engine's reserve is a send of a [ReserveRequest]): returns once it is
+     * held, suspending in the coroutine's send waiter while none is free. Throws as a send does
+     * when the channel closes, or the coroutine is cancelled while it waits.
+     */
+    suspend fun reserveWaiting(): Unit = suspendCoroutineUninterceptedOrReturn { caller ->
+        senders
+            .acquire(caller.context)
+            .suspend(caller, ReusableWaiter.SEND, ReserveRequest.ONE.asElement<E>(), null)
+    }
 
     override fun trySend(element: E): ChannelResult<Unit> =
         when (engine.trySendOutcome(element)) {

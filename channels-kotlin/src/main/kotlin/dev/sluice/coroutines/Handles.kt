@@ -82,6 +82,24 @@ public val <E : Any> SenderHandle<E>.onAwaitClosed: SelectClause1<Unit>
         }
     }
 
+/**
+ * The channel view behind [channel] for an extension that needs the engine: a channel's view, or
+ * the view of an open sending handle.
+ *
+ * @throws IllegalStateException if [channel] is the view of a closed handle
+ * @throws UnsupportedOperationException if [channel] is not a Sluice channel's view
+ */
+internal fun <E : Any> sluiceSendView(channel: SendChannel<E>, what: String): CoroutineChannel<E> =
+    when (channel) {
+        is CoroutineChannel<E> -> channel
+        is HandleSendChannel<E> -> channel.openView()
+        else ->
+            throw UnsupportedOperationException(
+                "$what needs a view of a Sluice channel (asCoroutineChannel() or a handle's " +
+                    "asSendChannel()), not ${channel::class.java.name}"
+            )
+    }
+
 private fun signalsOf(handle: SenderHandle<*>): CloseSignals {
     check(!handle.isReleased) { "this sending handle was closed" }
     return engineOfHandle<Any>(handle).closeSignals()
@@ -100,6 +118,8 @@ private class HandleSendChannel<E : Any>(
         check(!handle.isReleased) { "this sending handle was closed" }
         return view
     }
+
+    fun openView(): CoroutineChannel<E> = open()
 
     override suspend fun send(element: E) = open().send(element)
 

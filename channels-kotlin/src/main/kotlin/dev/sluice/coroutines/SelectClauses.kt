@@ -4,9 +4,11 @@
  */
 package dev.sluice.coroutines
 
+import dev.sluice.channels.Permit
 import dev.sluice.channels.internal.BufferedChannel
 import dev.sluice.channels.internal.ClaimFrame
 import dev.sluice.channels.internal.Outcome
+import dev.sluice.channels.internal.ReserveRequest
 import dev.sluice.channels.internal.Waiter
 import java.util.concurrent.atomic.AtomicInteger
 import kotlin.coroutines.Continuation
@@ -153,6 +155,22 @@ internal object SelectClauses {
         )
 
     /**
+     * A clause that reserves one place of [engine] (a send of a [ReserveRequest]) and selects the
+     * permit; if the select's coroutine is cancelled after the clause won, the place goes back.
+     */
+    fun <E : Any> onReserve(engine: BufferedChannel<E>): SelectClause1<Permit<E>> =
+        SluiceSelectClause<Any?, Permit<E>>(
+            engine.reserveClauseKey(),
+            { _, select, _ ->
+                registerSend(engine, select, ReserveRequest.ONE, engine.reserveClauseKey())
+            },
+            { _, _, result ->
+                if (result === ClosedToken) throw sendException(engine) else engine.grantedPermit()
+            },
+            CancellationAction.releaseConstructor(engine, ClosedToken),
+        )
+
+    /**
      * A clause that receives from [engine] like `onReceive`, then returns [process] of the element:
      * the clause of a kind built on an engine (a watch reader's signal). [process] runs in the
      * select's coroutine once the clause won; if that coroutine is cancelled before, the element
@@ -207,10 +225,11 @@ internal object SelectClauses {
         engine: BufferedChannel<E>,
         select: SelectInstance<*>,
         param: Any?,
+        clauseObject: Any = engine,
     ) {
         val element = param as E? ?: throw NullPointerException("element")
         checkDispatcher(select)
-        val w = SelectWaiter(engine, element, select, engine)
+        val w = SelectWaiter(engine, element, select, clauseObject)
         when (engine.sendOrEnqueue(w)) {
             Outcome.SENT -> select.selectInRegistrationPhase(element)
             Outcome.CLOSED -> select.selectInRegistrationPhase(ClosedToken)

@@ -7,6 +7,7 @@ package dev.sluice.channels.internal;
 import dev.sluice.channels.BufferOverflow;
 import dev.sluice.channels.Channel;
 import dev.sluice.channels.ChannelClosedException;
+import dev.sluice.channels.Permit;
 import dev.sluice.channels.SelectClause;
 import java.time.Duration;
 import java.util.Collection;
@@ -89,6 +90,17 @@ public final class BufferedChannel<E> extends ChannelEngine<E> implements Channe
 
   /** The handles that own this channel's ends ({@code SenderHandle}, {@code ReceiverHandle}). */
   private final HandleCounts handles = new HandleCounts();
+
+  /**
+   * The clause object of this channel's {@code onReserve} in a kotlinx select, which tells a
+   * select's clauses apart by these objects: one unique to this channel and used by no other clause
+   * (its handle count).
+   *
+   * @return the object
+   */
+  public Object reserveClauseKey() {
+    return handles;
+  }
 
   /**
    * The count of the handles that own this channel's ends.
@@ -220,6 +232,41 @@ public final class BufferedChannel<E> extends ChannelEngine<E> implements Channe
     Objects.requireNonNull(element, "element");
     Objects.requireNonNull(then, "then");
     return Clause.send(this, element, then);
+  }
+
+  @Override
+  public Permit<E> reserve() throws InterruptedException {
+    return ChannelPermits.reserve(this);
+  }
+
+  @Override
+  public @Nullable Permit<E> reserve(Duration timeout) throws InterruptedException {
+    return ChannelPermits.reserve(this, timeout);
+  }
+
+  @Override
+  public @Nullable Permit<E> tryReserve() {
+    return ChannelPermits.tryReserve(this);
+  }
+
+  @Override
+  public CompletableFuture<Permit<E>> reserveAsync() {
+    return ChannelPermits.reserveAsync(this);
+  }
+
+  @Override
+  public <R> SelectClause<R> onReserve(Function<? super Permit<E>, ? extends R> then) {
+    return ChannelPermits.onReserve(this, then);
+  }
+
+  @Override
+  public List<Permit<E>> reserveMany(int n) throws InterruptedException {
+    return ChannelPermits.reserveMany(this, n);
+  }
+
+  @Override
+  public @Nullable List<Permit<E>> tryReserveMany(int n) {
+    return ChannelPermits.tryReserveMany(this, n);
   }
 
   @Override

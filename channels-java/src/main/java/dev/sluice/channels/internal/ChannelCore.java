@@ -34,16 +34,21 @@ import org.jspecify.annotations.Nullable;
  *   receivers  waiters of receives that found the lane empty; lock
  *   front      elements given back by receives that were cancelled after an element was handed
  *              to them ({@link #giveBackLocked}); received before the lane's. Usually empty; lock
+ *   reserved   places of the buffer held by permits (reserve); 0 on a rendezvous, unbounded or
+ *              dropping channel, and once closed. Lock
  *   closed     set once by close/cancel under the lock, just before the lane's CLOSED flag
  *
  * Flags in the lane's claim words, set and cleared under the lock (see Lane):
- *   WAITERS  (tail)  set while either queue is non-empty: every send takes the lock
+ *   WAITERS  (tail)  set while either queue is non-empty, or a place is reserved: every send takes
+ *                    the lock
  *   SENDERS  (head)  set while senders or front is non-empty: every receive takes the lock
  *
  * Invariants, whenever the lock is free (counting only waiters that are still waiting):
- *   receivers non-empty  implies  lane and front empty, and no sender waits
- *   senders non-empty    implies  lane full
- *   closed               implies  no waiter at all
+ *   lane size + reserved &lt;= capacity
+ *   receivers non-empty  implies  lane and front empty, and no send of an element waits
+ *   senders non-empty    implies  none of them fits: lane size + reserved + its places &gt;
+ *                                 capacity (an element needs one place, a reserve its count)
+ *   closed               implies  no waiter at all, and nothing reserved
  * </pre>
  *
  * The fast path ({@link Lane#offer} and {@link Lane#poll} without the lock) keeps these invariants
@@ -111,6 +116,12 @@ public abstract sealed class ChannelCore<E> permits ChannelClosing {
    * size()} and {@code isClosedForReceive()}.
    */
   volatile int returned;
+
+  /**
+   * How many places of the buffer permits hold; guarded by lock. While it is not 0 the lane's
+   * {@code WAITERS} flag sends every send to the lock, which counts these places as taken.
+   */
+  int reserved;
 
   /** Whether the channel was cancelled (not just closed): give-backs then go to the handler. */
   boolean cancelled;
@@ -187,6 +198,9 @@ public abstract sealed class ChannelCore<E> permits ChannelClosing {
     if (closed) {
       return Outcome.CLOSED;
     }
+    if (e instanceof ReserveRequest) {
+      return reserveLocked(((ReserveRequest) e).places); // a reserve: no element to hand over
+    }
     for (Waiter<E> r; (r = receivers.pollFirst()) != null; ) {
       r.item = e;
       if (r.tryClaim()) { // LP: rendezvous with a waiting receive
@@ -194,6 +208,9 @@ public abstract sealed class ChannelCore<E> permits ChannelClosing {
         return Outcome.SENT;
       }
       // Withdrawn, or its select chose another clause: it is gone, try the next.
+    }
+    if (reserved != 0 && (long) lane.size() + reserved >= capacity) {
+      return Outcome.FULL; // the places left are reserved (only SUSPEND channels reserve)
     }
     if (returned != 0 && overflow != BufferOverflow.SUSPEND) {
       // Given-back elements count against a dropping channel's capacity, as the oldest ones.
@@ -246,20 +263,14 @@ public abstract sealed class ChannelCore<E> permits ChannelClosing {
     Object x = lane.poll(true); // LP: when the lane had an element
     if (isElement(x)) {
       if (!senders.isEmpty()) {
-        Waiter<E> s = claimSender();
-        if (s != null) {
-          // The oldest waiting send takes the freed place, in order. No fast send can take it
-          // first: a queued sender keeps WAITERS set.
-          E item = s.item;
-          assert item != null;
-          int outcome = lane.offer(item, true);
-          assert outcome == Lane.OK : "a waiting sender's place was taken";
-          toResume = s;
-        }
+        // The oldest waiting send that fits takes the freed place, in order. No fast send can
+        // take it first: a queued sender keeps WAITERS set.
+        toResume = serveFreedPlace();
       }
       return cast(x);
     }
-    Waiter<E> s = claimSender(); // LP: rendezvous with a waiting send
+    // Empty: on a rendezvous channel, or on a buffered one whose places are all reserved.
+    Waiter<E> s = claimElementSender(); // LP: rendezvous with a waiting send
     if (s != null) {
       toResume = s;
       return s.item;
@@ -267,13 +278,112 @@ public abstract sealed class ChannelCore<E> permits ChannelClosing {
     return null;
   }
 
-  private @Nullable Waiter<E> claimSender() {
-    for (Waiter<E> s; (s = senders.pollFirst()) != null; ) {
-      if (s.tryClaim()) {
+  /**
+   * Gives a place just freed (by a receive, or a permit released) to the oldest waiting send it
+   * lets complete: a send's element goes into the lane, a reserve counts its places. A reserve of
+   * several places that do not all fit yet waits on, and the sends behind it get their turn (it
+   * does not hold the places it would need, so two of them never wait on each other). Under the
+   * lock.
+   *
+   * @return the claimed waiter, to resume after the unlock, or {@code null}
+   */
+  final @Nullable Waiter<E> serveFreedPlace() {
+    for (Waiter<E> s = senders.first(); s != null; ) {
+      Waiter<E> next = s.next;
+      E item = s.item;
+      assert item != null : "a waiting send without an element";
+      int places = ReserveRequest.placesOf(item);
+      // With nothing reserved, the freed place fits any send of one place.
+      if ((reserved != 0 || places != 1) && (long) lane.size() + reserved + places > capacity) {
+        if (places == 1) {
+          return null; // nothing waiting fits
+        }
+        s = next;
+        continue;
+      }
+      senders.remove(s);
+      if (s.tryClaim()) { // LP of the waiting send or reserve
+        if (item instanceof ReserveRequest) {
+          reserved += places;
+        } else {
+          int outcome = lane.offer(item, true);
+          assert outcome == Lane.OK : "a waiting sender's place was taken";
+        }
         return s;
       }
+      s = next; // withdrawn, or its select chose another clause: gone
     }
     return null;
+  }
+
+  /**
+   * Claims the oldest waiting send of an element, for a receive that found the lane empty; a
+   * waiting reserve has nothing to hand over, and waits on.
+   */
+  private @Nullable Waiter<E> claimElementSender() {
+    for (Waiter<E> s = senders.first(); s != null; ) {
+      Waiter<E> next = s.next;
+      if (!(s.item instanceof ReserveRequest)) {
+        senders.remove(s);
+        if (s.tryClaim()) {
+          return s;
+        }
+      }
+      s = next;
+    }
+    return null;
+  }
+
+  /**
+   * Reserves {@code places} places if they are free now. Under the lock, for an open channel.
+   *
+   * @return {@link Outcome#SENT} (reserved; on an unbounded channel nothing is counted) or {@link
+   *     Outcome#FULL}
+   */
+  private int reserveLocked(int places) {
+    if (capacity == Integer.MAX_VALUE) {
+      return Outcome.SENT; // LP: an unbounded buffer always has the room
+    }
+    // Shut fast sends before counting, so that none takes a place this count hands out; settle()
+    // keeps them shut while anything is reserved.
+    lane.setTailFlags(Lane.WAITERS);
+    if ((long) lane.size() + reserved + places > capacity) {
+      return Outcome.FULL;
+    }
+    reserved += places; // LP: of the reserve
+    return Outcome.SENT;
+  }
+
+  /**
+   * Sends {@code e} in a place its permit reserved: to a waiting receive, or into the lane, which
+   * has the room. Under the lock.
+   *
+   * @return {@link Outcome#SENT}, or {@link Outcome#CLOSED} (the close voided the permit)
+   */
+  final int sendPermittedLocked(E e) {
+    if (closed) {
+      return Outcome.CLOSED;
+    }
+    assert reserved > 0 : "a permit's send with nothing reserved";
+    reserved--;
+    int outcome = sendLocked(e); // LP: of the permit's send
+    assert outcome == Outcome.SENT : "a permit's place was taken";
+    return outcome;
+  }
+
+  /**
+   * Gives back one place a permit reserved, to the oldest waiting send that fits ({@link
+   * #toResume}); nothing if the close voided it. Under the lock.
+   */
+  final void releaseLocked() {
+    if (closed) {
+      return;
+    }
+    assert reserved > 0 : "a permit's release with nothing reserved";
+    reserved--; // LP: of the release
+    if (!senders.isEmpty()) {
+      toResume = serveFreedPlace();
+    }
   }
 
   /**
@@ -369,7 +479,7 @@ public abstract sealed class ChannelCore<E> permits ChannelClosing {
   final void settle() {
     boolean sendersWait = !senders.isEmpty();
     boolean anyWait = sendersWait || !receivers.isEmpty();
-    lane.matchQueues(anyWait, sendersWait || returned != 0);
+    lane.matchQueues(anyWait || reserved != 0, sendersWait || returned != 0);
     HandOffSlot<E> s = slot;
     if (s != null && !anyWait && returned == 0 && !closed) {
       s.open();

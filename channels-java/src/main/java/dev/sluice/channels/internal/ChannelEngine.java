@@ -5,6 +5,7 @@
 package dev.sluice.channels.internal;
 
 import dev.sluice.channels.BufferOverflow;
+import dev.sluice.channels.Permit;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -322,6 +323,105 @@ public abstract sealed class ChannelEngine<E> extends ChannelClosing<E> permits 
     return receiveNow();
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Permits: a reserve is a send whose element is a ReserveRequest (see ChannelCore#sendLocked).
+
+  /**
+   * Refuses permits on a channel that cannot hold them: a rendezvous channel has no buffer to hold
+   * a place in, and a dropping one never waits for room, so a permit would hold nothing back.
+   *
+   * @throws UnsupportedOperationException on a rendezvous or dropping channel
+   */
+  public final void checkPermits() {
+    if (capacity == 0) {
+      throw new UnsupportedOperationException(
+          "a rendezvous channel has no buffer to reserve a place in: send, or give the channel a"
+              + " buffer");
+    }
+    if (overflow != BufferOverflow.SUSPEND) {
+      throw new UnsupportedOperationException(
+          "a channel that drops on overflow ("
+              + overflow
+              + ") never waits for room: there is no place a permit could hold");
+    }
+  }
+
+  /**
+   * Reserves {@code places} places if they are free now, without waiting: the try form of a
+   * reserve, and its first step before a waiter is made. {@link #checkPermits()} first.
+   *
+   * @param places how many, at least 1
+   * @return {@link Outcome#SENT} (reserved: make the permits with {@link #grantedPermit()}), {@link
+   *     Outcome#FULL} or {@link Outcome#CLOSED}
+   */
+  public final int tryReserveOutcome(int places) {
+    return sendSlow(ReserveRequest.of(places).asElement(), null, null);
+  }
+
+  /**
+   * A permit for a place this channel reserved already: after {@link #tryReserveOutcome} answered
+   * {@link Outcome#SENT}, or a reserve's waiter was claimed.
+   *
+   * @return the permit
+   */
+  public final Permit<E> grantedPermit() {
+    return new ChannelPermit<>(this);
+  }
+
+  /**
+   * Gives back a place reserved for a permit that was never made (a select that won a reserve but
+   * could not deliver its result): {@link Permit#release()} without the permit.
+   */
+  public final void releasePermit() {
+    Waiter<E> resume;
+    if (!lockForClaims()) {
+      ClaimFrame.call(
+          () -> {
+            releasePermit();
+            return null;
+          });
+      return;
+    }
+    try {
+      releaseLocked();
+      resume = takeResume();
+      settle();
+    } finally {
+      lock.unlock();
+    }
+    afterUnlock(resume, null);
+  }
+
+  /** A permit's send: {@link Outcome#SENT}, or {@link Outcome#CLOSED} if the close voided it. */
+  final int sendPermitted(E element) {
+    int outcome;
+    Waiter<E> resume;
+    E drop;
+    if (!lockForClaims()) {
+      return ClaimFrame.call(() -> sendPermitted(element));
+    }
+    try {
+      outcome = sendPermittedLocked(element);
+      resume = takeResume();
+      drop = takeDropped();
+      settle();
+    } finally {
+      lock.unlock();
+    }
+    afterUnlock(resume, drop);
+    return outcome;
+  }
+
+  /** For tests: how many places permits hold now. */
+  int reservedPlaces() {
+    lock.lock();
+    try {
+      return reserved;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /**
    * Removes a withdrawn waiter from the hand-off slot (waiting out a claim of it in progress) or
    * from whichever queue holds it, if either still does.
@@ -415,12 +515,14 @@ public abstract sealed class ChannelEngine<E> extends ChannelClosing<E> permits 
     int buffered;
     int waitingSenders;
     int waitingReceivers;
+    int reservedNow;
     Throwable cause;
     lockQueues();
     try {
       buffered = lane.size();
       waitingSenders = senders.size();
       waitingReceivers = receivers.size();
+      reservedNow = reserved;
       cause = closed ? closeCause() : null;
       settle();
     } finally {
@@ -437,6 +539,7 @@ public abstract sealed class ChannelEngine<E> extends ChannelClosing<E> permits 
         + waitingSenders
         + ", waitingReceivers="
         + waitingReceivers
+        + (reservedNow == 0 ? "" : ", reserved=" + reservedNow)
         + (closed ? ", closed" + (cause == null ? "" : " (" + cause + ")") : "")
         + "]";
   }

@@ -62,6 +62,11 @@ final class WaiterQueue<E> {
     }
   }
 
+  /** The first waiter, or {@code null}; the rest follow through {@link Waiter#next}. */
+  @Nullable Waiter<E> first() {
+    return head;
+  }
+
   /** Removes and returns the first waiter, or {@code null}. */
   @Nullable Waiter<E> pollFirst() {
     Waiter<E> w = head;
