@@ -14,6 +14,7 @@ import dev.sluice.channels.ChannelClosedException;
 import dev.sluice.channels.ChannelHandles;
 import dev.sluice.channels.LaggedException;
 import dev.sluice.channels.Oneshot;
+import dev.sluice.channels.Permit;
 import dev.sluice.channels.Select;
 import dev.sluice.channels.SenderHandle;
 import dev.sluice.channels.Watch;
@@ -289,6 +290,58 @@ class JavaSnippetsTest {
     } finally {
       executor.shutdown();
     }
+  }
+
+  @Test
+  void permitsForward() throws Exception {
+    Channel<String> upstream = Channel.bounded(4);
+    Channel<String> downstream = Channel.bounded(2);
+    upstream.send("a");
+    upstream.send("b");
+    upstream.close();
+    List<String> passedOn = new ArrayList<>();
+    // spotless:off
+    // snippet: permits-forward
+    while (true) {
+        Permit<String> place = Select.select(                 // wait for room downstream...
+            downstream.onReserve(permit -> permit),
+            Select.onTimeout(Duration.ofSeconds(1), () -> null));
+        if (place == null) {
+            break;                                           // ...or give up: nothing was taken
+        }
+        try (place) {                                        // an unsent place goes back
+            String job = upstream.receive();                 // take only what can be passed on
+            place.send(job.toUpperCase());                   // never waits, never fails for room
+        } catch (ChannelClosedException upstreamDone) {
+            break;
+        }
+        passedOn.add(downstream.receive());
+    }
+    // end snippet
+    // spotless:on
+    assertEquals(List.of("A", "B"), passedOn);
+    assertTrue(downstream.trySend("c"), "the last, unsent place went back");
+    assertTrue(downstream.trySend("d"));
+    assertFalse(downstream.trySend("e"));
+  }
+
+  @Test
+  void permitsAccounting() throws Exception {
+    // spotless:off
+    // snippet: permits-accounting
+    Channel<Integer> ch = Channel.bounded(2);
+    Permit<Integer> held = ch.reserve();                     // one of two places is held
+    ch.send(1);                                             // the other one
+    assertFalse(ch.trySend(2));                             // full: buffered + held = capacity
+    assertEquals(1, ch.size());                             // a held place is not an element
+    held.send(3);                                           // never waits
+    List<Permit<Integer>> two = ch.tryReserveMany(2);       // all or nothing
+    assertNull(two);
+    // end snippet
+    // spotless:on
+    assertEquals(1, ch.receive());
+    assertEquals(3, ch.receive());
+    assertThrows(UnsupportedOperationException.class, () -> Channel.rendezvous().reserve());
   }
 
   @Test

@@ -7,9 +7,11 @@ import dev.sluice.channels.Watch
 import dev.sluice.coroutines.SluiceChannel
 import dev.sluice.coroutines.asCoroutineChannel
 import dev.sluice.coroutines.asFlow
+import dev.sluice.coroutines.asReceiveChannel
 import dev.sluice.coroutines.asSendChannel
 import dev.sluice.coroutines.asSluiceChannel
 import dev.sluice.coroutines.await
+import dev.sluice.coroutines.onReserve
 import dev.sluice.coroutines.receiveAsFlow
 import kotlin.concurrent.thread
 import kotlin.time.Duration.Companion.seconds
@@ -35,6 +37,60 @@ import org.junit.jupiter.api.Test
  * word for word on a page (PagesTest checks it), and run here with checks of what the page says.
  */
 class KotlinSnippetsTest {
+
+    @Test
+    fun permitsKotlin() = runBlocking {
+        val results = Channel.bounded<String>(1).asCoroutineChannel()
+        val cancels = Channel.bounded<Unit>(1).asCoroutineChannel()
+        fun compute() = "result"
+        // spotless:off
+        // snippet: permits-kotlin
+        val outcome = select<String> {
+            results.onReserve { permit ->                  // a place is held: now compute
+                permit.use { it.send(compute()) }
+                "sent"
+            }
+            cancels.onReceive { "cancelled" }              // nothing computed, nothing held
+        }
+        // end snippet
+        // spotless:on
+        assertEquals("sent", outcome)
+        assertEquals("result", results.receive())
+    }
+
+    @Test
+    fun ownershipKotlinPipeline() = runBlocking {
+        val total = coroutineScope {
+            // spotless:off
+            // snippet: ownership-kotlin-pipeline
+            val numbers = Channel.handles<Int>(16)
+            val squares = Channel.handles<Long>(16)
+            val feeds = List(3) { numbers.sender().newSender() }      // made before anyone starts
+            val takes = List(2) { numbers.receiver().newReceiver() }
+            val outs = List(2) { squares.sender().newSender() }
+            numbers.sender().close()                                 // the makers' own handles
+            numbers.receiver().close()
+            squares.sender().close()
+            feeds.forEachIndexed { p, feed ->
+                launch { feed.use { f -> repeat(100) { f.asSendChannel().send(p * 100 + it + 1) } } }
+            }
+            takes.zip(outs).forEach { (take, out) ->
+                launch(Dispatchers.Default) {
+                    take.use { t ->
+                        out.use { o ->
+                            val tx = o.asSendChannel()
+                            for (n in t.asReceiveChannel()) tx.send(n.toLong() * n)
+                        }
+                    }
+                }
+            }
+            val total = squares.receiver().use { it.asReceiveChannel().toList().sum() }
+            // end snippet
+            // spotless:on
+            total
+        }
+        assertEquals((1..300).sumOf { it.toLong() * it }, total)
+    }
 
     @Test
     fun ownershipKotlin() = runBlocking {

@@ -3,6 +3,7 @@ package dev.sluice.examples;
 import dev.sluice.channels.Channel;
 import dev.sluice.channels.ChannelClosedException;
 import dev.sluice.channels.ChannelHandles;
+import dev.sluice.channels.Permit;
 import dev.sluice.channels.ReceiverHandle;
 import dev.sluice.channels.SenderHandle;
 import java.util.ArrayList;
@@ -16,9 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that square them for one sink, and no thread calls {@code close()}. Each stage holds handles
  * ({@link SenderHandle}, {@link ReceiverHandle}) made before any thread starts, and closes its own
  * when done: the last producer to finish closes the numbers channel, which ends the workers, and
- * the last worker to finish closes the squares channel, which ends the sink. Then the other way
- * round: a consumer that has had enough closes its receiving handle, and the producer learns from
- * its failing send and from {@link SenderHandle#closed()} that nobody listens any more.
+ * the last worker to finish closes the squares channel, which ends the sink. A worker takes a
+ * number only once it holds a place for its square ({@link SenderHandle#reserve()}), so it never
+ * holds a number it cannot pass on. Then the other way round: a consumer that has had enough closes
+ * its receiving handle, and the producer learns from its failing send and from {@link
+ * SenderHandle#closed()} that nobody listens any more.
  */
 public final class OwnedPipeline {
   private OwnedPipeline() {}
@@ -78,8 +81,18 @@ public final class OwnedPipeline {
               () -> {
                 try (in;
                     out) {
-                  for (int n : in) { // ends when the last producer closed its handle
-                    out.send((long) n * n);
+                  while (true) {
+                    // A place for the square first, then the number: a worker never holds a
+                    // number it cannot pass on. An unused place goes back when the try ends.
+                    try (Permit<Long> place = out.reserve()) {
+                      int n;
+                      try {
+                        n = in.receive();
+                      } catch (ChannelClosedException numbersDone) {
+                        break; // the last producer closed its handle, and all were taken
+                      }
+                      place.send((long) n * n); // never waits
+                    }
                   }
                 }
               }));
@@ -99,7 +112,8 @@ public final class OwnedPipeline {
     long n = (long) producers * perProducer;
     long expected = n * (n + 1) * (2 * n + 1) / 6;
     System.out.printf(
-        "   %d producers, %d workers, no close() anywhere: %d squares, sum %d%n",
+        "   %d producers, %d workers reserving before they take, no close() anywhere: %d squares,"
+            + " sum %d%n",
         producers, workers, count, sum);
     Check.that(count == n, "every number squared once");
     Check.that(sum == expected, "the sum of the squares of 1.." + n);
