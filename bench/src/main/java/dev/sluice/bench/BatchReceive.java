@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Consumers that drain in batches of up to {@value #MAX}, against consumers that take one element
  * at a time: elements per microsecond from platform-thread producers (blocking {@code send}, one by
- * one) to platform-thread consumers, as {@link Throughput} measures it.
+ * one, or Sluice's {@code sendAll} in runs; see {@link #sends}) to platform-thread consumers, as
+ * {@link Throughput} measures it.
  *
  * <p>Rows: Sluice's {@code receive} one by one ({@code SLUICE_ONE}), Sluice's {@code receiveMany}
  * ({@code SLUICE_MANY}), and an {@code ArrayBlockingQueue} drained as its users do, a blocking
@@ -52,12 +53,23 @@ public class BatchReceive {
   @Param({"SLUICE_ONE", "SLUICE_MANY", "ABQ_DRAIN"})
   public Row impl;
 
+  /**
+   * How the producers send: {@code ONE} by one ({@code send}, {@code put}); or {@code ALL},
+   * Sluice's producers in runs of {@value #MAX} with {@code sendAll} (the queue's producers still
+   * {@code put} one by one: the JDK has no blocking batch put).
+   */
+  @Param({"ONE", "ALL"})
+  public String sends;
+
   /** A row of the benchmark: how the queue is made, filled and drained. */
   public enum Row {
     SLUICE_ONE,
     SLUICE_MANY,
     ABQ_DRAIN
   }
+
+  /** A run of {@value #MAX} elements, for producers that send with {@code sendAll}. */
+  private static final List<Object> RUN = java.util.Collections.nCopies(MAX, Link.ELEMENT);
 
   private Crew crew;
 
@@ -75,11 +87,18 @@ public class BatchReceive {
                   queue.put(Link.ELEMENT);
                 }
               }
-              : () -> {
-                for (int i = 0; i < share; i++) {
-                  channel.send(Link.ELEMENT);
-                }
-              });
+              : "ALL".equals(sends)
+                  ? () -> {
+                    for (int i = 0; i < share / MAX; i++) {
+                      channel.sendAll(RUN);
+                    }
+                    channel.sendAll(RUN.subList(0, share % MAX));
+                  }
+                  : () -> {
+                    for (int i = 0; i < share; i++) {
+                      channel.send(Link.ELEMENT);
+                    }
+                  });
     }
     int take = Throughput.BATCH / shape.consumers;
     for (int c = 0; c < shape.consumers; c++) {

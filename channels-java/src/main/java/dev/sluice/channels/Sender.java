@@ -64,7 +64,9 @@ public interface Sender<E> {
    * part-way returns the count (a close before the first element throws {@link
    * ChannelClosedException}); a {@code null} element throws {@link NullPointerException} naming the
    * count. Either way the first elements were sent, in order, and none after them. The elements of
-   * one call are not sent in one step: other senders' elements may come between them.
+   * one call are not sent in one step: other senders' elements may come between them. While the
+   * buffer has room, runs of up to 64 go in with one step each, so the iterator may have been read
+   * up to 63 elements past the last one sent when the call stops early.
    *
    * @param elements the elements to send
    * @return how many were sent: all of them, unless the channel closed part-way

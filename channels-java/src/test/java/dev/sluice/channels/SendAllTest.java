@@ -105,4 +105,34 @@ class SendAllTest {
     assertEquals(0, ch.size());
     assertThrows(NullPointerException.class, () -> ch.sendAll(null));
   }
+
+  @ParameterizedTest(name = "capacity {0}")
+  @ValueSource(ints = {1, 16, 1024, Integer.MAX_VALUE})
+  void manyProducersSendingAll_everyElementOnce_eachProducersInItsOrder(int capacity)
+      throws Exception {
+    Channel<Integer> ch = channel(capacity);
+    int producers = 3;
+    int each = capacity == 1 ? 3_000 : 20_000; // at 1 place every element is a hand-off
+    List<TestThreads.Started<Integer>> senders = new ArrayList<>();
+    for (int p = 0; p < producers; p++) {
+      int base = p * each;
+      senders.add(TestThreads.start(() -> ch.sendAll(range(base, base + each))));
+    }
+    // Runs of one producer's elements go in whole; another's may come between two runs.
+    List<Integer> got = receive(ch, producers * each);
+    int[] last = new int[producers];
+    Arrays.fill(last, -1);
+    boolean[] seen = new boolean[producers * each];
+    for (int e : got) {
+      assertFalse(seen[e], "received twice: " + e);
+      seen[e] = true;
+      int p = e / each;
+      assertTrue(e > last[p], "producer " + p + "'s " + e + " came after its " + last[p]);
+      last[p] = e;
+    }
+    for (TestThreads.Started<Integer> s : senders) {
+      assertEquals(each, s.join());
+    }
+    assertEquals(0, ch.size());
+  }
 }

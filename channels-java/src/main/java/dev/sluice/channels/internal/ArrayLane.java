@@ -159,6 +159,42 @@ final class ArrayLane<E> extends Lane<E> {
   }
 
   @Override
+  int offerMany(Object[] run, int from, int k) {
+    while (true) {
+      long t = tail();
+      if ((t & FLAGS) != 0) {
+        return MANY_BLOCKED;
+      }
+      long p = t >>> SHIFT;
+      if (n - (p - (head() >>> SHIFT)) < k) {
+        if (tail() == t) {
+          return 0; // LP: the head read; the tail was at p throughout
+        }
+        continue;
+      }
+      if (casTail(t, t + k * ONE)) { // LP: at the head read before it, the tail still at p
+        // The receives of positions p + j - n have all claimed (the room says so); one still
+        // clearing its slot does so soon.
+        for (int j = 0; j < k; j++) {
+          long q = p + j;
+          int i = slot(q);
+          for (int waits = 0; (long) SEQ.getAcquire(seqs, i) != 2 * q; ) {
+            waits = backOff(waits);
+          }
+          items[i] = run[from + j]; // plain: published by the release below
+          SEQ.setRelease(seqs, i, 2 * q + 1);
+        }
+        return k;
+      }
+    }
+  }
+
+  @Override
+  int roomHint() {
+    return (int) Math.max(0, n - ((tail() >>> SHIFT) - (head() >>> SHIFT)));
+  }
+
+  @Override
   boolean headPublished() {
     return published(0);
   }

@@ -9,6 +9,7 @@ import dev.sluice.channels.InterruptedSendException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -16,10 +17,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Batches of a channel: taking a run of elements in one step, giving back a run that its taker
- * could not keep, and sending many ({@code sendAll}, one send after another). Keeps one invariant:
- * a run is the channel's oldest elements at one instant, taken whole, so no other receive gets an
- * element between two of the run's, and a run given back goes to the head again in its order, ahead
- * of everything else.
+ * could not keep, and sending many ({@code sendAll}: runs claimed in one step while there is room,
+ * one send at a time otherwise). Keeps one invariant: a run is the channel's oldest elements at one
+ * instant, taken whole, so no other receive gets an element between two of the run's, and a run
+ * given back goes to the head again in its order, ahead of everything else.
  *
  * <p>The fast path claims the run with one {@code cas} of the lane's head ({@link Lane#pollMany});
  * on a bounded lane that takes everything there is, up to the batch's size, as the lane never holds
@@ -211,30 +212,67 @@ final class ChannelBatches {
     return batch;
   }
 
+  /** The longest run {@code sendAll} puts in with one claim. */
+  static final int SEND_RUN = 64;
+
+  /**
+   * Sends every element, in order: runs of up to {@link #SEND_RUN} with one claim of the lane's
+   * tail each while the lane has room and no flag is set, and one ordinary send (which waits, or
+   * tells closed) for an element that finds no room.
+   */
   static <E> int sendAll(BufferedChannel<E> c, Iterable<? extends E> elements)
       throws InterruptedException {
     Objects.requireNonNull(elements, "elements");
+    Iterator<? extends E> it = elements.iterator();
+    Object[] run = new Object[Math.min(SEND_RUN, Math.max(1, c.capacity))];
     int sent = 0;
-    for (E e : elements) {
-      if (e == null) {
-        throw new NullPointerException(
-            "element " + sent + " is null; the " + sent + " before it were sent");
-      }
-      try {
-        c.send(e);
-      } catch (InterruptedException interrupted) {
-        InterruptedSendException partial = new InterruptedSendException(sent);
-        partial.initCause(interrupted);
-        throw partial;
-      } catch (ChannelClosedException closed) {
-        if (sent == 0) {
-          throw closed;
+    boolean nullFound = false;
+    while (!nullFound && it.hasNext()) {
+      int k = 0;
+      while (k < run.length && it.hasNext()) {
+        E e = it.next();
+        if (e == null) {
+          nullFound = true; // the elements before it are sent first
+          break;
         }
-        return sent;
+        run[k++] = e;
       }
-      sent++;
+      for (int i = 0; i < k; ) {
+        if (Thread.interrupted()) {
+          throw interrupted(sent, new InterruptedException());
+        }
+        int want = Math.min(k - i, c.lane.roomHint());
+        int m = want > 0 ? c.lane.offerMany(run, i, want) : 0;
+        if (m <= 0) {
+          // No room, or the lock's turn: this element the ordinary way.
+          try {
+            c.send(ChannelCore.cast(run[i]));
+          } catch (InterruptedException e) {
+            throw interrupted(sent, e);
+          } catch (ChannelClosedException closed) {
+            if (sent == 0) {
+              throw closed;
+            }
+            return sent;
+          }
+          m = 1;
+        }
+        i += m;
+        sent += m;
+      }
+      java.util.Arrays.fill(run, 0, k, null);
+    }
+    if (nullFound) {
+      throw new NullPointerException(
+          "element " + sent + " is null; the " + sent + " before it were sent");
     }
     return sent;
+  }
+
+  private static InterruptedSendException interrupted(int sent, InterruptedException cause) {
+    InterruptedSendException partial = new InterruptedSendException(sent);
+    partial.initCause(cause);
+    return partial;
   }
 
   /** How many elements a batch that watches the buffer waits for: half the buffer, up to max. */

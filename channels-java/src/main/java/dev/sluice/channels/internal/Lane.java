@@ -134,6 +134,39 @@ abstract class Lane<E> extends LaneHeadWord {
   }
 
   /**
+   * Puts {@code run[from..from+k-1]} in with one claim of the tail, without the lock, if there is
+   * room for all {@code k} now, and nothing otherwise. The run's elements are received in their
+   * order, with no other send's element between them. A lane that cannot claim a run (the unbounded
+   * and rendezvous lanes) always answers {@link #MANY_BLOCKED}.
+   *
+   * <p>Linearized at the read of the head that finds the room (or its lack), as {@link #offer} is:
+   * the tail stayed where it was read throughout. A place whose receive has claimed it counts as
+   * room, and the run waits for that receive to clear it. All or nothing on purpose: a run cut to
+   * the room would report how much room there was, which a batch receive whose claim is under way
+   * makes stale (its {@link #pollMany} is linearized before its head moves), and the model check of
+   * {@code LaneRunsLincheckTest} found exactly that history.
+   *
+   * @param run the elements, none of them null
+   * @param from the first to put in
+   * @param k how many, at least 1
+   * @return {@code k} if they went in; 0 if the lane had less room; or {@link #MANY_BLOCKED} if a
+   *     flag shuts the fast path (a waiter, a close, held places, a dropping policy)
+   */
+  int offerMany(Object[] run, int from, int k) {
+    return MANY_BLOCKED;
+  }
+
+  /**
+   * How many places seem free now, read without any claim: a hint for choosing a run's length,
+   * which {@link #offerMany} then checks. The lanes that cannot claim runs answer 0.
+   *
+   * @return the free places, at the time of two reads that may not agree (so possibly stale)
+   */
+  int roomHint() {
+    return 0;
+  }
+
+  /**
    * Whether the element at the head is published, read without touching the tail: a hint for a
    * batch that watches for elements (a claimed element still being published reads as none). The
    * lanes that cannot tell cheaply read their size.
