@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -244,9 +245,19 @@ public final class KafkaSender<E> implements Sender<E> {
     if (gotRoom.isDone()) {
       appendWhenRoom(element, gotRoom, result);
     } else {
-      gotRoom.whenCompleteAsync((v, ex) -> appendWhenRoom(element, gotRoom, result), appender);
+      gotRoom.whenCompleteAsync(
+          (v, ex) -> appendWhenRoom(element, gotRoom, result), this::hopToAppender);
     }
     return result;
+  }
+
+  /** Runs {@code task} on the appender thread, or here once the appender was shut down. */
+  private void hopToAppender(Runnable task) {
+    try {
+      appender.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run(); // the sender closed: the task only fails its future
+    }
   }
 
   private void appendWhenRoom(E element, CompletableFuture<Void> gotRoom, StagedFuture<Void> out) {
