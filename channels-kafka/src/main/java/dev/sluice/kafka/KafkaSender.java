@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
@@ -81,7 +82,10 @@ public final class KafkaSender<E> implements Sender<E> {
    *
    * The room channel's waiting sendAsync futures complete in the thread that gives room back: the
    * producer's I/O thread. Appending from there could block that very thread (metadata, buffer), so
-   * such appends hop to `appender`, one daemon thread per sender.
+   * such appends hop to `appender`, one daemon thread per sender. Room is granted in FIFO order,
+   * and so are appends: while any append waits on `appender` (counted by `queued`), a record that
+   * got room later is appended there too, behind it, never in its caller's thread. So the records
+   * of one thread's sends reach the producer in the order of its calls.
    */
   private static final Boolean ROOM = Boolean.TRUE;
 
@@ -90,6 +94,9 @@ public final class KafkaSender<E> implements Sender<E> {
   private final Channel<Boolean> room;
   private final ReentrantReadWriteLock closing = new ReentrantReadWriteLock();
   private final ExecutorService appender;
+  /* Appends handed to `appender` and not finished: while there are any, later appends queue too. */
+  private final AtomicInteger queued = new AtomicInteger();
+  private volatile @Nullable Thread appenderThread;
   private volatile boolean closed;
   private volatile @Nullable Throwable closeCause;
 
@@ -102,6 +109,7 @@ public final class KafkaSender<E> implements Sender<E> {
             r -> {
               Thread t = new Thread(r, "sluice-kafka-sender-" + topic);
               t.setDaemon(true);
+              appenderThread = t;
               return t;
             });
   }
@@ -132,7 +140,7 @@ public final class KafkaSender<E> implements Sender<E> {
   public void send(E element) throws InterruptedException {
     Objects.requireNonNull(element, "element");
     room.send(ROOM);
-    awaitAck(appendInterruptibly(element));
+    awaitAck(appendInOrder(element));
   }
 
   /**
@@ -190,7 +198,7 @@ public final class KafkaSender<E> implements Sender<E> {
     if (!room.send(ROOM, timeout)) {
       return false;
     }
-    awaitAck(appendInterruptibly(element));
+    awaitAck(appendInOrder(element));
     return true;
   }
 
@@ -212,7 +220,7 @@ public final class KafkaSender<E> implements Sender<E> {
     if (!room.trySend(ROOM)) {
       return false;
     }
-    awaitAck(append(element));
+    awaitAck(appendAfterQueued(element));
     return true;
   }
 
@@ -242,11 +250,19 @@ public final class KafkaSender<E> implements Sender<E> {
     StagedFuture<Void> result = new StagedFuture<>();
     CompletableFuture<Void> gotRoom = room.sendAsync(ROOM);
     result.stage(gotRoom);
-    if (gotRoom.isDone()) {
+    if (gotRoom.isDone() && queued.get() == 0) {
       appendWhenRoom(element, gotRoom, result);
     } else {
+      queued.incrementAndGet();
       gotRoom.whenCompleteAsync(
-          (v, ex) -> appendWhenRoom(element, gotRoom, result), this::hopToAppender);
+          (v, ex) -> {
+            try {
+              appendWhenRoom(element, gotRoom, result);
+            } finally {
+              queued.decrementAndGet();
+            }
+          },
+          this::hopToAppender);
     }
     return result;
   }
@@ -363,6 +379,59 @@ public final class KafkaSender<E> implements Sender<E> {
   @Override
   public boolean sameChannel(@Nullable Object other) {
     return other == this;
+  }
+
+  /**
+   * Appends now in this thread, or, if earlier appends wait on the appender thread, behind them
+   * there; a synchronous failure of the append is thrown here either way.
+   */
+  private CompletableFuture<Void> appendInOrder(E element) throws InterruptedException {
+    return queued.get() == 0 || Thread.currentThread() == appenderThread
+        ? appendInterruptibly(element)
+        : appendAfterQueued(element);
+  }
+
+  /** {@link #appendInOrder} for the try form, which has no {@link InterruptedException}. */
+  private CompletableFuture<Void> appendAfterQueued(E element) {
+    if (queued.get() == 0 || Thread.currentThread() == appenderThread) {
+      // Nothing queued, or a dependent of a future failed on the appender thread is sending: the
+      // queue's later appends are behind this one anyway, and waiting on it here would deadlock.
+      return append(element);
+    }
+    queued.incrementAndGet();
+    CompletableFuture<CompletableFuture<Void>> appended = new CompletableFuture<>();
+    hopToAppender(
+        () -> {
+          try {
+            appended.complete(append(element));
+          } catch (RuntimeException e) {
+            appended.completeExceptionally(e);
+          } finally {
+            queued.decrementAndGet();
+          }
+        });
+    // The append itself does not wait (the appender only waits in the producer, for metadata or
+    // buffer, as this thread would): wait for it without giving up on an interrupt, as for the ack.
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return appended.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof RuntimeException) {
+            throw (RuntimeException) cause;
+          }
+          throw new KafkaException(cause);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /**

@@ -128,6 +128,44 @@ class KafkaChannelsTest {
   }
 
   @Test
+  void sendsOfOneThread_whenRoomRunsOut_keepTheirOrder(KafkaBroker broker) throws Exception {
+    String topic = broker.createTopic("order", 1);
+    // given: room for 4 records in flight, so most of these wait for room and are appended later
+    KafkaSender<String> s =
+        KafkaChannels.senderBuilder(topic, new StringSerializer())
+            .bootstrapServers(broker.bootstrap())
+            .maxInFlight(4)
+            .build();
+    KafkaReceiver<String> r = receiver(broker, topic, "order", 64);
+    List<String> sent = new ArrayList<>();
+    try {
+      List<CompletableFuture<Void>> acks = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        sent.add("o" + i);
+        acks.add(s.sendAsync("o" + i));
+      }
+      // a try send and a blocking send behind them, from the same thread
+      sent.add("try");
+      while (!s.trySend("try")) {
+        Thread.sleep(1);
+      }
+      sent.add("last");
+      s.send("last");
+      CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+      // then: one partition holds them in the order of the calls
+      List<String> received = new ArrayList<>();
+      while (received.size() < sent.size()) {
+        received.add(receiveWithin(r));
+      }
+      assertEquals(sent, received);
+    } finally {
+      s.close();
+      r.close();
+    }
+  }
+
+  @Test
   void receiveAsync_cancelledBeforeARecord_takesNothing(KafkaBroker broker) throws Exception {
     String topic = broker.createTopic("cancel", 1);
     KafkaSender<String> s = sender(broker, topic);
