@@ -64,8 +64,11 @@ class KafkaGroupTest {
     Thread t =
         new Thread(
             () -> {
+              // A lost record would keep this loop waiting for it: it gives up after a while, and
+              // the test's assertions say what is missing.
+              long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
               try {
-                while (total.get() < n) {
+                while (total.get() < n && System.nanoTime() < deadline) {
                   if (total.get() >= pauseAt && !resume.isDone()) {
                     resume.get(60, TimeUnit.SECONDS);
                   }
