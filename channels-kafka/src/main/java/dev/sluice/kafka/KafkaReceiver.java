@@ -41,13 +41,13 @@ import org.jspecify.annotations.Nullable;
  *       past the highest offset received, from its poller thread: after each poll (without waiting
  *       for the broker), when partitions are revoked, and on close (waiting for the broker). A
  *       prefetched record is never committed.
- *   <li><b>Within a running process, exactly once.</b> Each record is received by at most one
- *       caller of one receiver, and no record that a receiver fetched is lost while the process
- *       runs. When a rebalance takes a partition from this receiver, the poller takes its
- *       prefetched records back out of the local channel (no caller can receive them afterwards)
- *       and commits the position of the first of them; the partition's next owner, in this process
- *       or another, starts there. A record a caller took an instant before that is received, and is
- *       covered by the commit: the local channel decides which came first.
+ *   <li><b>Within a running process, exactly once</b>, as long as the commits succeed. Each record
+ *       is received by at most one caller of one receiver, and no record that a receiver fetched is
+ *       lost while the process runs. When a rebalance takes a partition from this receiver, the
+ *       poller takes its prefetched records back out of the local channel (no caller can receive
+ *       them afterwards) and commits the position of the first of them; the partition's next owner,
+ *       in this process or another, starts there. A record a caller took an instant before that is
+ *       received, and is covered by the commit: the local channel decides which came first.
  *   <li><b>Across crashes, at least once.</b> If the process dies, records received after the last
  *       commit are delivered again to the partition's next owner; prefetched records are delivered
  *       again in every case. If a commit fails (for example because the group had already moved the
@@ -56,8 +56,12 @@ import org.jspecify.annotations.Nullable;
  *
  * Received is not processed: a caller that takes a record and then fails has still received it.
  * Within a partition, records are received in offset order; across partitions there is no order. A
- * record whose value deserializes to {@code null} (a tombstone) cannot be carried by a channel:
- * this slice fails the receiver on it, as it does on a deserializer's exception.
+ * record whose value deserializes to {@code null} (a tombstone) cannot be carried by a channel: the
+ * receiver fails on it, as it does on a deserializer's exception.
+ *
+ * <p>The Kotlin views of {@code channels-kotlin} ({@code asReceiveChannel()}, {@code
+ * receiveAsFlow()}) work over Sluice's own channels only, and refuse this receiver with {@link
+ * IllegalArgumentException}.
  *
  * <h2>Closing and failure</h2>
  *
@@ -186,7 +190,10 @@ public final class KafkaReceiver<E> implements Receiver<E>, AutoCloseable {
   /**
    * Receives a batch as {@link Receiver#receiveMany(Collection, int)} does on a local channel: the
    * oldest prefetched elements, in one step. If {@code into} refuses an element, that element and
-   * the rest of the batch go back to the local channel, ahead of everything else.
+   * the rest of the batch go back to the local channel, ahead of everything else. <b>One exception
+   * to exactly-once:</b> if that give-back meets a rebalance that takes the partition away, records
+   * of that partition that other callers received meanwhile may be delivered again to its next
+   * owner (never lost).
    *
    * @param into where the elements go
    * @param max the most to take, at least 1

@@ -36,6 +36,11 @@ import org.jspecify.annotations.Nullable;
  * back, or one past the last record sent if none was. Records taken back, and those fetched but
  * never sent, are dropped: no caller can receive them any more, and their partition's next owner
  * fetches them again from that position.
+ *
+ * <p>One gap: a batch receive whose collection refused an element gives the rest of its batch back
+ * to the head of the local channel. If the poller takes such a record back, it is older than
+ * records other callers may have taken meanwhile; the position is the older one (nothing is lost),
+ * and those records are delivered again to the next owner.
  */
 final class Poller<E> implements Runnable {
   /** How long one poll waits for records; also how soon a close is noticed. */
