@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -222,6 +223,50 @@ class KafkaChannelsTest {
     } finally {
       s.close();
       r.close();
+    }
+  }
+
+  @Test
+  void throwingDeserializer_closesTheReceiverWithTheCause_andEndsItsPoller(KafkaBroker broker)
+      throws Exception {
+    String topic = broker.createTopic("deserializer", 1);
+    KafkaSender<String> s = sender(broker, topic);
+    try {
+      s.send("ok");
+      s.send("boom");
+    } finally {
+      s.close();
+    }
+    Deserializer<String> picky =
+        (t, data) -> {
+          String v = new String(data, StandardCharsets.UTF_8);
+          if (v.equals("boom")) {
+            throw new IllegalStateException("cannot read " + v);
+          }
+          return v;
+        };
+    KafkaReceiver<String> r =
+        KafkaChannels.receiverBuilder(topic, "deserializer", picky)
+            .bootstrapServers(broker.bootstrap())
+            .build();
+    try {
+      assertEquals("ok", receiveWithin(r));
+      ChannelClosedException e = assertThrows(ChannelClosedException.class, () -> r.receive(WAIT));
+      Throwable cause = e.getCause();
+      assertNotNull(cause, "the receiver's failure is the cause");
+      boolean named = false;
+      for (Throwable t = cause; t != null; t = t.getCause()) {
+        named |= String.valueOf(t.getMessage()).contains("cannot read boom");
+      }
+      assertTrue(named, "the deserializer's exception is in the cause chain: " + cause);
+      assertTrue(r.isClosedForReceive());
+    } finally {
+      r.close();
+    }
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      assertFalse(
+          t.getName().equals("sluice-kafka-poller-" + topic + "-deserializer"),
+          "the poller thread ended");
     }
   }
 
