@@ -22,7 +22,8 @@ class ReleaseTest {
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
 
   /** The artifacts users depend on: the ones the BOM must list. */
-  private static final List<String> PUBLISHED = List.of("channels-java", "channels-kotlin");
+  private static final List<String> PUBLISHED =
+      List.of("channels-java", "channels-kotlin", "channels-kafka");
 
   @Test
   void theBomListsEveryPublishedArtifactAtTheProjectsVersion() throws Exception {
@@ -60,7 +61,8 @@ class ReleaseTest {
   @Test
   void everySourceFileCarriesTheLicenseHeader() throws Exception {
     List<String> missing = new ArrayList<>();
-    for (String module : List.of("channels-java", "channels-kotlin", "channels-jcstress")) {
+    for (String module :
+        List.of("channels-java", "channels-kotlin", "channels-kafka", "channels-jcstress")) {
       try (var files = Files.walk(ROOT.resolve(module + "/src/main"))) {
         files
             .filter(p -> p.toString().endsWith(".java") || p.toString().endsWith(".kt"))

@@ -1,0 +1,125 @@
+/*
+ * Copyright 2026 The Sluice developers
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.sluice.kafka;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Settings of a {@link KafkaReceiver}, made by {@link KafkaChannels#receiverBuilder}.
+ *
+ * <p>Invariant: the consumer properties given here reach the consumer as they are, except those the
+ * receiver's delivery promise rests on, which the builder owns: the group id, the deserializers,
+ * and {@code enable.auto.commit=false} (the receiver commits by itself). {@code auto.offset.reset}
+ * is {@code earliest} unless set here: a new group receives what was sent before it joined, as a
+ * channel gives out what was buffered before a receiver came.
+ *
+ * @param <E> the type of elements
+ */
+public final class KafkaReceiverBuilder<E> {
+  private final String topic;
+  private final String groupId;
+  private final Deserializer<E> deserializer;
+  private final Map<String, Object> properties = new HashMap<>();
+  private int prefetch = 256;
+  private Duration closeTimeout = Duration.ofSeconds(30);
+
+  KafkaReceiverBuilder(String topic, String groupId, Deserializer<E> deserializer) {
+    this.topic = Objects.requireNonNull(topic, "topic");
+    this.groupId = Objects.requireNonNull(groupId, "groupId");
+    this.deserializer = Objects.requireNonNull(deserializer, "deserializer");
+    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+  }
+
+  /**
+   * Sets the brokers to connect to first ({@code bootstrap.servers}).
+   *
+   * @param servers {@code host:port} pairs, separated by commas
+   * @return this builder
+   * @throws NullPointerException if {@code servers} is null
+   */
+  public KafkaReceiverBuilder<E> bootstrapServers(String servers) {
+    return property(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+  }
+
+  /**
+   * Sets one consumer property, as {@link ConsumerConfig} names them.
+   *
+   * @param name the property's name
+   * @param value its value
+   * @return this builder
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is one the builder owns (see the class
+   *     comment)
+   */
+  public KafkaReceiverBuilder<E> property(String name, Object value) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(value, "value");
+    if (name.equals(ConsumerConfig.GROUP_ID_CONFIG)
+        || name.equals(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG)
+        || name.equals(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG)
+        || name.equals(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG)) {
+      throw new IllegalArgumentException(name + " is set by the builder");
+    }
+    properties.put(name, value);
+    return this;
+  }
+
+  /**
+   * Sets the capacity of the local channel the poller fills: how many records may wait, fetched and
+   * not yet received. Default 256. The poller may hold one more poll's worth ({@code
+   * max.poll.records}) while the local channel is full; those are not prefetched yet.
+   *
+   * @param records the local channel's capacity, at least 1
+   * @return this builder
+   * @throws IllegalArgumentException if {@code records} is less than 1
+   */
+  public KafkaReceiverBuilder<E> prefetch(int records) {
+    if (records < 1) {
+      throw new IllegalArgumentException("prefetch must be at least 1: " + records);
+    }
+    this.prefetch = records;
+    return this;
+  }
+
+  /**
+   * Sets how long {@link KafkaReceiver#close()} waits at most for the poller to commit and leave
+   * the group. Default 30 seconds.
+   *
+   * @param timeout the longest wait
+   * @return this builder
+   * @throws NullPointerException if {@code timeout} is null
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   */
+  public KafkaReceiverBuilder<E> closeTimeout(Duration timeout) {
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("closeTimeout is negative: " + timeout);
+    }
+    this.closeTimeout = timeout;
+    return this;
+  }
+
+  /**
+   * Makes the consumer, starts the poller thread, and subscribes to the topic.
+   *
+   * @return a new receiver; close it when done
+   * @throws org.apache.kafka.common.KafkaException if the consumer cannot be made (a missing {@code
+   *     bootstrap.servers}, a bad property)
+   */
+  public KafkaReceiver<E> build() {
+    Map<String, Object> config = new HashMap<>(properties);
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    KafkaConsumer<byte[], E> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), deserializer);
+    return new KafkaReceiver<>(consumer, topic, groupId, prefetch, closeTimeout);
+  }
+}

@@ -1,0 +1,511 @@
+/*
+ * Copyright 2026 The Sluice developers
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.sluice.kafka;
+
+import dev.sluice.channels.Channel;
+import dev.sluice.channels.ChannelClosedException;
+import dev.sluice.channels.InterruptedSendException;
+import dev.sluice.channels.SelectClause;
+import dev.sluice.channels.Sender;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link Sender} whose elements become records of one Kafka topic.
+ *
+ * <p>An element is <em>sent</em> when the broker acknowledged its record, with the producer's
+ * {@code acks} setting ({@code all} unless the builder was told otherwise): {@link #send(Object)}
+ * returns then, and the future of {@link #sendAsync(Object)} completes then. A record whose
+ * acknowledgement did not come (the producer gave up after {@code delivery.timeout.ms}, or the
+ * broker refused it) makes the send fail with a {@link KafkaException} whose cause says why; such a
+ * record may or may not have been written, as the producer's own documentation says of its
+ * failures.
+ *
+ * <h2>Back-pressure</h2>
+ *
+ * A sender lets at most {@link KafkaSenderBuilder#maxInFlight(int)} records be in the producer's
+ * hands at once: appended to its buffer and not yet acknowledged. That count is what "full" means
+ * here. {@link #send(Object, Duration)} waits at most its timeout for room and {@link
+ * #trySend(Object)} does not wait for room at all; when either returns {@code false}, nothing was
+ * handed to the producer. Once a record has room, each form waits for its acknowledgement, a
+ * network round trip that no timeout can withdraw: a record handed to Kafka cannot be taken back.
+ * The producer's {@code buffer.memory} should hold {@code maxInFlight} records; if it does not, the
+ * producer itself also waits, up to {@code max.block.ms}, and so does the first send to a topic
+ * whose metadata the producer does not have yet.
+ *
+ * <h2>Interruption</h2>
+ *
+ * A thread interrupted before its record was handed to the producer gets {@link
+ * InterruptedException}, and the element was not sent. Once the record is in the producer's hands,
+ * an interrupt no longer ends the wait for the acknowledgement: the call waits on, returns as it
+ * would have, and leaves the thread's interrupt status set.
+ *
+ * <h2>Closing</h2>
+ *
+ * {@link #close()} makes sends fail with {@link ChannelClosedException} (waiting ones too), then
+ * closes the producer, which flushes: it returns once every record already handed to the producer
+ * was acknowledged or failed. There are no receivers on this side: the topic outlives the sender.
+ *
+ * <h2>Not supported</h2>
+ *
+ * {@link #onSend} throws {@link UnsupportedOperationException}: a select clause must be decided at
+ * once, and this sender's sends are decided by a broker.
+ *
+ * @param <E> the type of elements, never {@code null}
+ */
+public final class KafkaSender<E> implements Sender<E> {
+  /*
+   * Implementation notes. Room is a local Sluice channel of `maxInFlight` tokens: sending a token
+   * takes room (with every face of a Sluice send: blocking, timed, try, async, interruption), and
+   * the producer's acknowledgement callback receives one back. So the waits for room are the local
+   * channel's, with its guarantees: a send that timed out or was withdrawn holds no room.
+   *
+   * A send that holds room appends its record under the read lock; close() takes the write lock
+   * after closing the room channel, so no record is appended to a closing producer: a send that
+   * got room just before the close fails with ChannelClosedException and gives the room back.
+   *
+   * The room channel's waiting sendAsync futures complete in the thread that gives room back: the
+   * producer's I/O thread. Appending from there could block that very thread (metadata, buffer), so
+   * such appends hop to `appender`, one daemon thread per sender. Room is granted in FIFO order,
+   * and so are appends: while any append waits on `appender` (counted by `queued`), a record that
+   * got room later is appended there too, behind it, never in its caller's thread. So the records
+   * of one thread's sends reach the producer in the order of its calls.
+   */
+  private static final Boolean ROOM = Boolean.TRUE;
+
+  private final Producer<byte[], E> producer;
+  private final String topic;
+  private final Channel<Boolean> room;
+  private final ReentrantReadWriteLock closing = new ReentrantReadWriteLock();
+  private final ExecutorService appender;
+  /* Appends handed to `appender` and not finished: while there are any, later appends queue too. */
+  private final AtomicInteger queued = new AtomicInteger();
+  private volatile @Nullable Thread appenderThread;
+  private volatile boolean closed;
+  private volatile @Nullable Throwable closeCause;
+
+  KafkaSender(Producer<byte[], E> producer, String topic, int maxInFlight) {
+    this.producer = producer;
+    this.topic = topic;
+    this.room = Channel.bounded(maxInFlight);
+    this.appender =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "sluice-kafka-sender-" + topic);
+              t.setDaemon(true);
+              appenderThread = t;
+              return t;
+            });
+  }
+
+  /**
+   * The topic this sender writes to.
+   *
+   * @return the topic's name
+   */
+  public String topic() {
+    return topic;
+  }
+
+  /**
+   * Sends an element: waits for room while {@code maxInFlight} records are unacknowledged, hands
+   * the record to the producer, and returns once the broker acknowledged it.
+   *
+   * @param element the element to send
+   * @throws InterruptedException if the thread was interrupted before the record was handed to the
+   *     producer; the element was not sent
+   * @throws ChannelClosedException if this sender is closed, or closes before the record was handed
+   *     to the producer; the element was not sent
+   * @throws KafkaException if the record was not acknowledged (see the class comment), or the
+   *     serializer failed (a {@code SerializationException}; nothing was sent)
+   * @throws NullPointerException if {@code element} is null
+   */
+  @Override
+  public void send(E element) throws InterruptedException {
+    Objects.requireNonNull(element, "element");
+    room.send(ROOM);
+    awaitAck(appendInOrder(element));
+  }
+
+  /**
+   * Sends every element in order, one after the other, each as {@link #send(Object)} does: each is
+   * acknowledged before the next is handed to the producer.
+   *
+   * @param elements the elements to send
+   * @return how many were sent: all of them, unless the sender closed part-way
+   * @throws InterruptedSendException if the thread was interrupted while waiting for room; {@link
+   *     InterruptedSendException#sent()} counts the elements sent before
+   * @throws ChannelClosedException if the sender was closed before the first element was sent
+   * @throws KafkaException if a record was not acknowledged; the elements before it were sent
+   * @throws NullPointerException if {@code elements} or one of its elements is null
+   */
+  @Override
+  public int sendAll(Iterable<? extends E> elements) throws InterruptedException {
+    Objects.requireNonNull(elements, "elements");
+    int sent = 0;
+    for (E e : elements) {
+      if (e == null) {
+        throw new NullPointerException("element " + sent + " is null; " + sent + " were sent");
+      }
+      try {
+        send(e);
+      } catch (InterruptedException ie) {
+        throw new InterruptedSendException(sent);
+      } catch (ChannelClosedException closed) {
+        if (sent == 0) {
+          throw closed;
+        }
+        return sent;
+      }
+      sent++;
+    }
+    return sent;
+  }
+
+  /**
+   * Sends an element, waiting at most {@code timeout} for room; once the record has room, waits for
+   * its acknowledgement however long that takes (at most the producer's {@code
+   * delivery.timeout.ms}).
+   *
+   * @param element the element to send
+   * @param timeout how long to wait for room at most; zero or negative does not wait
+   * @return {@code true} if the element was sent, {@code false} if there was no room in time (the
+   *     element was not handed to the producer)
+   * @throws InterruptedException if the thread was interrupted while waiting for room
+   * @throws ChannelClosedException if this sender is closed
+   * @throws KafkaException if the record was not acknowledged, or the serializer failed
+   * @throws NullPointerException if an argument is null
+   */
+  @Override
+  public boolean send(E element, Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(element, "element");
+    if (!room.send(ROOM, timeout)) {
+      return false;
+    }
+    awaitAck(appendInOrder(element));
+    return true;
+  }
+
+  /**
+   * Sends an element if there is room now, and then waits for its acknowledgement: it never waits
+   * for room, but a {@code true} costs a round trip to the broker. Use {@link #sendAsync} not to
+   * wait at all.
+   *
+   * @param element the element to send
+   * @return {@code true} if the element was sent, {@code false} if {@code maxInFlight} records were
+   *     unacknowledged (nothing was handed to the producer)
+   * @throws ChannelClosedException if this sender is closed
+   * @throws KafkaException if the record was not acknowledged, or the serializer failed
+   * @throws NullPointerException if {@code element} is null
+   */
+  @Override
+  public boolean trySend(E element) {
+    Objects.requireNonNull(element, "element");
+    if (!room.trySend(ROOM)) {
+      return false;
+    }
+    awaitAck(appendAfterQueued(element));
+    return true;
+  }
+
+  /**
+   * Sends an element without blocking the caller for room: the future completes when the broker
+   * acknowledged the record.
+   *
+   * <p>It completes exceptionally with {@link ChannelClosedException} if the sender closes before
+   * the record had room, and with a {@link KafkaException} if the record was not acknowledged or
+   * the serializer failed. Cancelling it (or completing it, or {@code orTimeout}) withdraws the
+   * send only while it waits for room: when that call reports a change, nothing was handed to the
+   * producer; once the record was handed over, such calls report {@code false}. The first send to a
+   * topic may wait in the caller for the topic's metadata, as the producer does (see the class
+   * comment).
+   *
+   * <p>Dependent actions run in the thread that completes the future: for an acknowledgement, the
+   * producer's I/O thread, which sends nothing else while they run. Keep them short, or move the
+   * work elsewhere with the {@code *Async} forms of {@link CompletableFuture}.
+   *
+   * @param element the element to send
+   * @return a future that completes when the element was sent
+   * @throws NullPointerException if {@code element} is null
+   */
+  @Override
+  public CompletableFuture<Void> sendAsync(E element) {
+    Objects.requireNonNull(element, "element");
+    StagedFuture<Void> result = new StagedFuture<>();
+    CompletableFuture<Void> gotRoom = room.sendAsync(ROOM);
+    result.stage(gotRoom);
+    if (gotRoom.isDone() && queued.get() == 0) {
+      appendWhenRoom(element, gotRoom, result);
+    } else {
+      queued.incrementAndGet();
+      gotRoom.whenCompleteAsync(
+          (v, ex) -> {
+            try {
+              appendWhenRoom(element, gotRoom, result);
+            } finally {
+              queued.decrementAndGet();
+            }
+          },
+          this::hopToAppender);
+    }
+    return result;
+  }
+
+  /** Runs {@code task} on the appender thread, or here once the appender was shut down. */
+  private void hopToAppender(Runnable task) {
+    try {
+      appender.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run(); // the sender closed: the task only fails its future
+    }
+  }
+
+  private void appendWhenRoom(E element, CompletableFuture<Void> gotRoom, StagedFuture<Void> out) {
+    Throwable failure = gotRoom.handle((v, ex) -> ex).join();
+    if (failure != null) {
+      if (!StagedFuture.isWithdrawal(gotRoom, failure)) {
+        out.fail(failure);
+      }
+      return;
+    }
+    try {
+      append(element).whenComplete((v, ex) -> settle(out, ex));
+    } catch (RuntimeException e) {
+      out.fail(e);
+    }
+  }
+
+  private void settle(StagedFuture<Void> out, @Nullable Throwable ackFailure) {
+    if (ackFailure == null) {
+      out.settle(null);
+    } else {
+      out.fail(notAcknowledged(StagedFuture.unwrap(ackFailure)));
+    }
+  }
+
+  /**
+   * Not supported by this sender: a select must decide a clause at once, and a send over Kafka is
+   * decided by the broker's acknowledgement. Use {@link #sendAsync} beside a select instead.
+   *
+   * @param element the element that would be sent
+   * @param then what the select would compute
+   * @param <R> the select's result type
+   * @return never
+   * @throws UnsupportedOperationException always
+   */
+  @Override
+  public <R> SelectClause<R> onSend(E element, Supplier<? extends R> then) {
+    throw new UnsupportedOperationException(
+        "KafkaSender does not offer select clauses: a Kafka send is decided by the broker's"
+            + " acknowledgement, not at once; use sendAsync");
+  }
+
+  /**
+   * Closes this sender: later sends and sends waiting for room fail with {@link
+   * ChannelClosedException}, then the producer is closed, which returns once every record handed to
+   * it was acknowledged or failed. A second call returns {@code false} at once, without waiting for
+   * the first one's flush.
+   *
+   * @return {@code true} if this call closed the sender
+   */
+  @Override
+  public boolean close() {
+    return shut(room.close(), null);
+  }
+
+  /**
+   * Closes this sender as {@link #close()} does; sends that fail because of it fail with a {@link
+   * ChannelClosedException} whose cause is {@code cause}.
+   *
+   * @param cause why the sender closed
+   * @return {@code true} if this call closed the sender
+   * @throws NullPointerException if {@code cause} is null
+   */
+  @Override
+  public boolean close(Throwable cause) {
+    Objects.requireNonNull(cause, "cause");
+    return shut(room.close(cause), cause);
+  }
+
+  private boolean shut(boolean first, @Nullable Throwable cause) {
+    if (!first) {
+      return false;
+    }
+    closing.writeLock().lock();
+    try {
+      closeCause = cause;
+      closed = true;
+    } finally {
+      closing.writeLock().unlock();
+    }
+    appender.shutdown();
+    producer.close();
+    return true;
+  }
+
+  /**
+   * Whether this sender was closed. Once true, it stays true.
+   *
+   * @return {@code true} if sends fail
+   */
+  @Override
+  public boolean isClosedForSend() {
+    return room.isClosedForSend();
+  }
+
+  /**
+   * Whether {@code other} is this sender. A Kafka sender is not a view of any local channel, and
+   * two senders over one topic are two channels' ends as far as this method knows.
+   *
+   * @param other any object
+   * @return {@code true} if {@code other} is this very object
+   */
+  @Override
+  public boolean sameChannel(@Nullable Object other) {
+    return other == this;
+  }
+
+  /**
+   * Appends now in this thread, or, if earlier appends wait on the appender thread, behind them
+   * there; a synchronous failure of the append is thrown here either way.
+   */
+  private CompletableFuture<Void> appendInOrder(E element) throws InterruptedException {
+    return queued.get() == 0 || Thread.currentThread() == appenderThread
+        ? appendInterruptibly(element)
+        : appendAfterQueued(element);
+  }
+
+  /** {@link #appendInOrder} for the try form, which has no {@link InterruptedException}. */
+  private CompletableFuture<Void> appendAfterQueued(E element) {
+    if (queued.get() == 0 || Thread.currentThread() == appenderThread) {
+      // Nothing queued, or a dependent of a future failed on the appender thread is sending: the
+      // queue's later appends are behind this one anyway, and waiting on it here would deadlock.
+      return append(element);
+    }
+    queued.incrementAndGet();
+    CompletableFuture<CompletableFuture<Void>> appended = new CompletableFuture<>();
+    hopToAppender(
+        () -> {
+          try {
+            appended.complete(append(element));
+          } catch (RuntimeException e) {
+            appended.completeExceptionally(e);
+          } finally {
+            queued.decrementAndGet();
+          }
+        });
+    // The append itself does not wait (the appender only waits in the producer, for metadata or
+    // buffer, as this thread would): wait for it without giving up on an interrupt, as for the ack.
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return appended.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof RuntimeException) {
+            throw (RuntimeException) cause;
+          }
+          throw new KafkaException(cause);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * {@link #append}, with the producer's own interrupt turned into {@link InterruptedException}.
+   */
+  private CompletableFuture<Void> appendInterruptibly(E element) throws InterruptedException {
+    try {
+      return append(element);
+    } catch (InterruptException e) {
+      // The producer was waiting for metadata or buffer space: the record was not appended.
+      Thread.interrupted();
+      InterruptedException ie = new InterruptedException("interrupted before the record was sent");
+      ie.initCause(e);
+      throw ie;
+    }
+  }
+
+  /** Hands the record to the producer; the caller holds one unit of room, which this gives back. */
+  private CompletableFuture<Void> append(E element) {
+    CompletableFuture<Void> acked = new CompletableFuture<>();
+    AtomicBoolean returned = new AtomicBoolean();
+    Runnable giveBack =
+        () -> {
+          if (returned.compareAndSet(false, true)) {
+            room.tryReceive(); // one token out: room for the next record
+          }
+        };
+    closing.readLock().lock();
+    try {
+      if (closed) {
+        giveBack.run();
+        throw new ChannelClosedException("the sender is closed", closeCause);
+      }
+      producer.send(
+          new ProducerRecord<>(topic, element),
+          (metadata, ex) -> {
+            giveBack.run();
+            if (ex == null) {
+              acked.complete(null);
+            } else {
+              acked.completeExceptionally(ex);
+            }
+          });
+    } catch (RuntimeException e) {
+      giveBack.run();
+      throw e;
+    } finally {
+      closing.readLock().unlock();
+    }
+    return acked;
+  }
+
+  /** Waits for the acknowledgement; an interrupt does not end the wait, and is kept. */
+  private void awaitAck(CompletableFuture<Void> acked) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          acked.get();
+          return;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          throw notAcknowledged(e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private KafkaException notAcknowledged(Throwable cause) {
+    return new KafkaException("record to topic " + topic + " not acknowledged", cause);
+  }
+}

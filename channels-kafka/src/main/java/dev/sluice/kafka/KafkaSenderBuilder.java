@@ -1,0 +1,95 @@
+/*
+ * Copyright 2026 The Sluice developers
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.sluice.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Settings of a {@link KafkaSender}, made by {@link KafkaChannels#senderBuilder}.
+ *
+ * <p>Invariant: the producer properties given here reach the producer as they are, except the two
+ * serializers, which are this builder's: records have no key, and the value serializer is the one
+ * given to {@link KafkaChannels#senderBuilder}. {@code acks} is {@code all} unless set here.
+ *
+ * @param <E> the type of elements
+ */
+public final class KafkaSenderBuilder<E> {
+  private final String topic;
+  private final Serializer<E> serializer;
+  private final Map<String, Object> properties = new HashMap<>();
+  private int maxInFlight = 1024;
+
+  KafkaSenderBuilder(String topic, Serializer<E> serializer) {
+    this.topic = Objects.requireNonNull(topic, "topic");
+    this.serializer = Objects.requireNonNull(serializer, "serializer");
+    properties.put(ProducerConfig.ACKS_CONFIG, "all");
+  }
+
+  /**
+   * Sets the brokers to connect to first ({@code bootstrap.servers}).
+   *
+   * @param servers {@code host:port} pairs, separated by commas
+   * @return this builder
+   * @throws NullPointerException if {@code servers} is null
+   */
+  public KafkaSenderBuilder<E> bootstrapServers(String servers) {
+    return property(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+  }
+
+  /**
+   * Sets one producer property, as {@link ProducerConfig} names them.
+   *
+   * @param name the property's name
+   * @param value its value
+   * @return this builder
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} names a serializer: the builder sets those
+   */
+  public KafkaSenderBuilder<E> property(String name, Object value) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(value, "value");
+    if (name.equals(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG)
+        || name.equals(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG)) {
+      throw new IllegalArgumentException(name + " is set by the builder");
+    }
+    properties.put(name, value);
+    return this;
+  }
+
+  /**
+   * Sets how many records may be in the producer's hands at once, handed over and not yet
+   * acknowledged: what "full" means for this sender's timed and try sends. Default 1024.
+   *
+   * @param records the most records in flight, at least 1
+   * @return this builder
+   * @throws IllegalArgumentException if {@code records} is less than 1
+   */
+  public KafkaSenderBuilder<E> maxInFlight(int records) {
+    if (records < 1) {
+      throw new IllegalArgumentException("maxInFlight must be at least 1: " + records);
+    }
+    this.maxInFlight = records;
+    return this;
+  }
+
+  /**
+   * Makes the producer and the sender over it.
+   *
+   * @return a new sender; close it when done
+   * @throws org.apache.kafka.common.KafkaException if the producer cannot be made (a missing {@code
+   *     bootstrap.servers}, a bad property)
+   */
+  public KafkaSender<E> build() {
+    KafkaProducer<byte[], E> producer =
+        new KafkaProducer<>(new HashMap<>(properties), new ByteArraySerializer(), serializer);
+    return new KafkaSender<>(producer, topic, maxInFlight);
+  }
+}

@@ -1,0 +1,17 @@
+/*
+ * Copyright 2026 The Sluice developers
+ * SPDX-License-Identifier: Apache-2.0
+ */
+/**
+ * Sluice's {@link dev.sluice.channels.Sender} and {@link dev.sluice.channels.Receiver} over Apache
+ * Kafka topics: {@link dev.sluice.kafka.KafkaChannels} makes them.
+ *
+ * <p>A {@link dev.sluice.kafka.KafkaSender}'s send returns once the broker acknowledged the record.
+ * A {@link dev.sluice.kafka.KafkaReceiver} reads through a local Sluice channel that one poller
+ * thread fills; it commits only what its callers received. Its class comment states the delivery
+ * promise.
+ */
+@NullMarked
+package dev.sluice.kafka;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,189 @@
+/*
+ * Copyright 2026 The Sluice developers
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.sluice.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.channels.Select;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.RoundRobinPartitioner;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Rebalances while callers receive through every face at once: the race between a caller taking a
+ * record and the poller taking it back for a revoked partition.
+ *
+ * <p>Invariant: whatever the interleaving, each record sent is received exactly once across all the
+ * receivers of the group, all in this process.
+ */
+@ExtendWith(KafkaBroker.Resolver.class)
+class KafkaRebalanceStressTest {
+  private static final Duration STEP = Duration.ofMillis(50);
+
+  /** Receives once through face {@code face % 5}; adds what it got to {@code out}. */
+  static int receiveOnce(KafkaReceiver<String> r, int face, ConcurrentLinkedQueue<String> out)
+      throws Exception {
+    switch (face % 5) {
+      case 0 -> {
+        String v = r.receive(STEP);
+        if (v != null) {
+          out.add(v);
+          return 1;
+        }
+        return 0;
+      }
+      case 1 -> {
+        CompletableFuture<String> f = r.receiveAsync();
+        try {
+          out.add(f.get(STEP.toMillis(), TimeUnit.MILLISECONDS));
+          return 1;
+        } catch (TimeoutException e) {
+          if (f.cancel(false)) {
+            return 0; // withdrawn: it took nothing
+          }
+          out.add(f.join()); // an element was handed to it as it timed out
+          return 1;
+        }
+      }
+      case 2 -> {
+        String v = Select.select(r.onReceive(x -> x), Select.onTimeout(STEP, () -> null));
+        if (v != null) {
+          out.add(v);
+          return 1;
+        }
+        return 0;
+      }
+      case 3 -> {
+        List<String> batch = new ArrayList<>();
+        int n = r.receiveMany(batch, 7, STEP);
+        out.addAll(batch);
+        return n;
+      }
+      default -> {
+        String v = r.tryReceive();
+        if (v == null) {
+          Thread.sleep(1);
+          return 0;
+        }
+        out.add(v);
+        return 1;
+      }
+    }
+  }
+
+  /** A caller thread: receives through all faces in turn until {@code stop} says so. */
+  static Thread caller(
+      KafkaReceiver<String> r,
+      ConcurrentLinkedQueue<String> out,
+      AtomicInteger total,
+      BooleanSupplier stop,
+      int firstFace) {
+    Thread t =
+        new Thread(
+            () -> {
+              int face = firstFace;
+              try {
+                while (!stop.getAsBoolean()) {
+                  total.addAndGet(receiveOnce(r, face++, out));
+                }
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    t.start();
+    return t;
+  }
+
+  @Test
+  void membersComeAndGoWhileCallersReceive_eachRecordReceivedOnce(KafkaBroker broker)
+      throws Exception {
+    String topic = broker.createTopic("churn", 6);
+    int n = 6000;
+    KafkaSender<String> s =
+        KafkaChannels.senderBuilder(topic, new StringSerializer())
+            .bootstrapServers(broker.bootstrap())
+            .property(ProducerConfig.PARTITIONER_CLASS_CONFIG, RoundRobinPartitioner.class)
+            .property(ProducerConfig.LINGER_MS_CONFIG, 1)
+            .build();
+    ConcurrentLinkedQueue<String> got = new ConcurrentLinkedQueue<>();
+    AtomicInteger total = new AtomicInteger();
+    Set<String> sent = ConcurrentHashMap.newKeySet();
+    KafkaReceiver<String> steady = KafkaChannelsTest.receiver(broker, topic, "churn", 16);
+    List<Thread> callers = new ArrayList<>();
+    // A lost record would leave the callers waiting for it: they give up at this deadline, and the
+    // assertions below say what is missing.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    BooleanSupplier late = () -> System.nanoTime() > deadline;
+    try {
+      // given: a steady member with two callers on different faces, and records flowing in
+      callers.add(caller(steady, got, total, () -> total.get() >= n || late.getAsBoolean(), 0));
+      callers.add(caller(steady, got, total, () -> total.get() >= n || late.getAsBoolean(), 2));
+      Thread producer =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < n; i += 500) {
+                    sent.addAll(KafkaGroupTest.sendAll(s, "c", i, Math.min(n, i + 500)));
+                    Thread.sleep(100);
+                  }
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      producer.start();
+
+      // when: members join, receive a while on every face, and leave, one after another
+      for (int round = 0; round < 4 && total.get() < n && !late.getAsBoolean(); round++) {
+        KafkaReceiver<String> visitor = KafkaChannelsTest.receiver(broker, topic, "churn", 16);
+        int until = Math.min(n, total.get() + 400);
+        List<Thread> visiting = new ArrayList<>();
+        for (int c = 0; c < 2; c++) {
+          visiting.add(
+              caller(
+                  visitor,
+                  got,
+                  total,
+                  () -> total.get() >= until || late.getAsBoolean(),
+                  c * 3 + round));
+        }
+        for (Thread t : visiting) {
+          t.join(120_000);
+        }
+        visitor.close();
+      }
+      producer.join(120_000);
+      for (Thread t : callers) {
+        t.join(120_000);
+      }
+
+      // then: each record once, none left over
+      List<String> all = new ArrayList<>(got);
+      assertEquals(n, sent.size(), "records sent");
+      assertEquals(n, all.size(), "records received in all");
+      assertEquals(sent, new HashSet<>(all), "each record, once");
+      assertNull(steady.receive(Duration.ofSeconds(1)), "nothing received twice later");
+      assertTrue(callers.stream().noneMatch(Thread::isAlive), "callers finished");
+    } finally {
+      s.close();
+      steady.close();
+    }
+  }
+}
