@@ -242,6 +242,9 @@ final class ChannelBatches {
           throw interrupted(sent, new InterruptedException());
         }
         int want = Math.min(k - i, c.lane.roomHint());
+        if (want < Math.min(k - i, Math.max(1, c.capacity / 2))) {
+          want = Math.min(k - i, waitForRoom(c, Math.min(k - i, Math.max(1, c.capacity / 2))));
+        }
         int m = want > 0 ? c.lane.offerMany(run, i, want) : 0;
         if (m <= 0) {
           // No room, or the lock's turn: this element the ordinary way.
@@ -267,6 +270,36 @@ final class ChannelBatches {
           "element " + sent + " is null; the " + sent + " before it were sent");
     }
     return sent;
+  }
+
+  /**
+   * Before a run that finds too little room falls back to a send that may queue a waiter, a
+   * platform thread watches the room for a while ({@link Parker#SPIN_NANOS}): a queued sender sends
+   * every receive through the lock, and a producer that runs ahead of its consumers would keep one
+   * queued all the time.
+   *
+   * @return the room seen last
+   */
+  private static int waitForRoom(ChannelEngine<?> c, int wanted) {
+    if (c.capacity == Integer.MAX_VALUE || Parker.SPIN_NANOS == 0 || Spinning.currentIsVirtual()) {
+      return c.lane.roomHint();
+    }
+    long now = System.nanoTime();
+    long end = now + Parker.SPIN_NANOS;
+    int room;
+    // The clock standing still for 8 readings also ends it (a model checker's clock does).
+    for (int still = 0; (room = c.lane.roomHint()) < wanted && still < 8; ) {
+      for (int s = 0; s < LOOK; s++) {
+        Thread.onSpinWait();
+      }
+      long then = now;
+      now = System.nanoTime();
+      if (end - now <= 0) {
+        break;
+      }
+      still = now == then ? still + 1 : 0;
+    }
+    return room;
   }
 
   private static InterruptedSendException interrupted(int sent, InterruptedException cause) {
