@@ -5,6 +5,7 @@
 package dev.sluice.coroutines
 
 import dev.sluice.channels.Permit
+import dev.sluice.channels.internal.Outcome
 import kotlinx.coroutines.channels.SendChannel
 import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.ensureActive
@@ -41,9 +42,14 @@ import kotlinx.coroutines.selects.SelectClause1
  */
 public suspend fun <E : Any> SendChannel<E>.reserve(): Permit<E> {
     val view = sluiceSendView(this, "reserve")
-    view.engine.checkPermits()
-    view.reserveWaiting()
-    val permit = view.engine.grantedPermit()
+    val engine = view.engine
+    engine.checkPermits()
+    when (engine.tryReserveOutcome(1)) { // one cas while a place is free and nobody waits
+        Outcome.SENT -> {}
+        Outcome.CLOSED -> throw sendException(engine)
+        else -> view.reserveWaiting()
+    }
+    val permit = engine.grantedPermit()
     val context = currentCoroutineContext()
     if (!context.isActive) {
         permit.release()

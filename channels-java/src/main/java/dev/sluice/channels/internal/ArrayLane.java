@@ -64,6 +64,14 @@ final class ArrayLane<E> extends Lane<E> {
         return BLOCKED_SEND;
       }
       long p = t >>> SHIFT;
+      long held = held(t) + (locked ? heldOver : 0);
+      if (held != 0 && (p - (head() >>> SHIFT)) + held >= n) {
+        // The places left are held by permits (only the lock holder gets here with some held).
+        if (tail() == t) {
+          return FULL; // LP: the head read; the tail was at t throughout
+        }
+        continue;
+      }
       int i = slot(p);
       long s = (long) SEQ.getAcquire(seqs, i);
       if (s == 2 * p) {
@@ -154,6 +162,36 @@ final class ArrayLane<E> extends Lane<E> {
           SEQ.setRelease(seqs, i, 2 * (q + n));
         }
         return k;
+      }
+    }
+  }
+
+  @Override
+  long bound() {
+    return n;
+  }
+
+  @Override
+  int offerHeld(E e, boolean locked) {
+    while (true) {
+      long t = tail();
+      if ((t & CLOSED) != 0) {
+        return HOLD_CLOSED;
+      }
+      if ((!locked && (t & (WAITERS | OVER | SLOW)) != 0) || held(t) == 0) {
+        return HOLD_BLOCKED;
+      }
+      long p = t >>> SHIFT;
+      // The held place is this position's: elements plus held places never pass n, so the
+      // receive of p - n has claimed; if it is still clearing the slot, it does so soon.
+      if (casTail(t, t + ONE - HELD_ONE)) { // LP: claimed, and the held place given back
+        int i = slot(p);
+        for (int waits = 0; (long) SEQ.getAcquire(seqs, i) != 2 * p; ) {
+          waits = backOff(waits);
+        }
+        items[i] = e; // plain: published by the release below
+        SEQ.setRelease(seqs, i, 2 * p + 1);
+        return OK;
       }
     }
   }

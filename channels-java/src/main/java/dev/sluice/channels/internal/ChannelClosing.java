@@ -77,8 +77,8 @@ public abstract sealed class ChannelClosing<E> extends ChannelCore<E> permits Ch
         if (outcome == Outcome.SENT) {
           closeCause = cause;
           closed = true;
-          reserved = 0; // every permit is void
           lane.setTailFlags(Lane.CLOSED); // LP: of close; no send claims a place after it
+          lane.dropHeld(); // every permit is void
           failed = claimAllClosed(senders, null);
           failed = claimAllClosed(receivers, failed);
           handler = closeHandler;

@@ -34,21 +34,23 @@ import org.jspecify.annotations.Nullable;
  *   receivers  waiters of receives that found the lane empty; lock
  *   front      elements given back by receives that were cancelled after an element was handed
  *              to them ({@link #giveBackLocked}); received before the lane's. Usually empty; lock
- *   reserved   places of the buffer held by permits (reserve); 0 on a rendezvous, unbounded or
- *              dropping channel, and once closed. Lock
+ *   held       places of the buffer held by permits (reserve): counted in the lane's tail word,
+ *              up to 31, and beyond that in lane.heldOver (lock); 0 on a rendezvous, unbounded or
+ *              dropping channel, and once closed. Changed by one cas of the tail, with or
+ *              without the lock (see Lane#hold)
  *   closed     set once by close/cancel under the lock, just before the lane's CLOSED flag
  *
  * Flags in the lane's claim words, set and cleared under the lock (see Lane):
- *   WAITERS  (tail)  set while either queue is non-empty, or a place is reserved: every send takes
- *                    the lock
+ *   WAITERS  (tail)  set while either queue is non-empty: every send takes the lock, and every
+ *                    permit operation (a held place shuts fast sends by itself)
  *   SENDERS  (head)  set while senders or front is non-empty: every receive takes the lock
  *
  * Invariants, whenever the lock is free (counting only waiters that are still waiting):
- *   lane size + reserved &lt;= capacity
+ *   lane size + held &lt;= capacity
  *   receivers non-empty  implies  lane and front empty, and no send of an element waits
- *   senders non-empty    implies  none of them fits: lane size + reserved + its places &gt;
+ *   senders non-empty    implies  none of them fits: lane size + held + its places &gt;
  *                                 capacity (an element needs one place, a reserve its count)
- *   closed               implies  no waiter at all, and nothing reserved
+ *   closed               implies  no waiter at all, and nothing held
  * </pre>
  *
  * The fast path ({@link Lane#offer} and {@link Lane#poll} without the lock) keeps these invariants
@@ -116,12 +118,6 @@ public abstract sealed class ChannelCore<E> permits ChannelClosing {
    * size()} and {@code isClosedForReceive()}.
    */
   volatile int returned;
-
-  /**
-   * How many places of the buffer permits hold; guarded by lock. While it is not 0 the lane's
-   * {@code WAITERS} flag sends every send to the lock, which counts these places as taken.
-   */
-  int reserved;
 
   /** Whether the channel was cancelled (not just closed): give-backs then go to the handler. */
   boolean cancelled;
@@ -209,9 +205,6 @@ public abstract sealed class ChannelCore<E> permits ChannelClosing {
       }
       // Withdrawn, or its select chose another clause: it is gone, try the next.
     }
-    if (reserved != 0 && (long) lane.size() + reserved >= capacity) {
-      return Outcome.FULL; // the places left are reserved (only SUSPEND channels reserve)
-    }
     if (returned != 0 && overflow != BufferOverflow.SUSPEND) {
       // Given-back elements count against a dropping channel's capacity, as the oldest ones.
       ArrayDeque<E> given = front;
@@ -293,8 +286,9 @@ public abstract sealed class ChannelCore<E> permits ChannelClosing {
       E item = s.item;
       assert item != null : "a waiting send without an element";
       int places = ReserveRequest.placesOf(item);
-      // With nothing reserved, the freed place fits any send of one place.
-      if ((reserved != 0 || places != 1) && (long) lane.size() + reserved + places > capacity) {
+      // With nothing held, the freed place fits any send of one place.
+      long held = lane.heldLocked();
+      if ((held != 0 || places != 1) && lane.size() + held + places > capacity) {
         if (places == 1) {
           return null; // nothing waiting fits
         }
@@ -304,7 +298,8 @@ public abstract sealed class ChannelCore<E> permits ChannelClosing {
       senders.remove(s);
       if (s.tryClaim()) { // LP of the waiting send or reserve
         if (item instanceof ReserveRequest) {
-          reserved += places;
+          boolean fits = holdLocked(places);
+          assert fits : "a waiting reserve's places were taken";
         } else {
           int outcome = lane.offer(item, true);
           assert outcome == Lane.OK : "a waiting sender's place was taken";
@@ -344,19 +339,32 @@ public abstract sealed class ChannelCore<E> permits ChannelClosing {
     if (capacity == Integer.MAX_VALUE) {
       return Outcome.SENT; // LP: an unbounded buffer always has the room
     }
-    // Shut fast sends before counting, so that none takes a place this count hands out; settle()
-    // keeps them shut while anything is reserved.
-    lane.setTailFlags(Lane.WAITERS);
-    if ((long) lane.size() + reserved + places > capacity) {
-      return Outcome.FULL;
-    }
-    reserved += places; // LP: of the reserve
-    return Outcome.SENT;
+    return holdLocked(places) ? Outcome.SENT : Outcome.FULL;
   }
 
   /**
-   * Sends {@code e} in a place its permit reserved: to a waiting receive, or into the lane, which
-   * has the room. Under the lock.
+   * Holds {@code places} places if they are free: in the tail's count while it has room ({@link
+   * Lane#hold}, one {@code cas}), else in {@code lane.heldOver}, after {@code OVER} shut every
+   * operation past the lock out. Under the lock.
+   *
+   * @return whether they are held
+   */
+  private boolean holdLocked(int places) {
+    int outcome = lane.hold(places, true); // LP, when it answers
+    if (outcome != Lane.HOLD_BLOCKED) {
+      return outcome == Lane.HOLD_OK;
+    }
+    lane.setTailFlags(Lane.OVER); // settle() clears it once nothing is held over
+    if (lane.size() + lane.heldLocked() + places > capacity) {
+      return false;
+    }
+    lane.heldOver += places; // LP: OVER keeps sends and permits off the tail meanwhile
+    return true;
+  }
+
+  /**
+   * Sends {@code e} in a place its permit holds: to a waiting receive, or into the lane, which has
+   * the room. Under the lock.
    *
    * @return {@link Outcome#SENT}, or {@link Outcome#CLOSED} (the close voided the permit)
    */
@@ -364,23 +372,25 @@ public abstract sealed class ChannelCore<E> permits ChannelClosing {
     if (closed) {
       return Outcome.CLOSED;
     }
-    assert reserved > 0 : "a permit's send with nothing reserved";
-    reserved--;
+    // Shut permits out of the tail until settle(), so that no reserve takes the place between its
+    // release and the send.
+    lane.setTailFlags(Lane.WAITERS);
+    lane.unholdLocked(1);
     int outcome = sendLocked(e); // LP: of the permit's send
     assert outcome == Outcome.SENT : "a permit's place was taken";
     return outcome;
   }
 
   /**
-   * Gives back one place a permit reserved, to the oldest waiting send that fits ({@link
-   * #toResume}); nothing if the close voided it. Under the lock.
+   * Gives back one place a permit holds, to the oldest waiting send that fits ({@link #toResume});
+   * nothing if the close voided it. Under the lock.
    */
   final void releaseLocked() {
     if (closed) {
       return;
     }
-    assert reserved > 0 : "a permit's release with nothing reserved";
-    reserved--; // LP: of the release
+    lane.setTailFlags(Lane.WAITERS); // as in sendPermittedLocked
+    lane.unholdLocked(1); // LP: of the release
     if (!senders.isEmpty()) {
       toResume = serveFreedPlace();
     }
@@ -479,7 +489,10 @@ public abstract sealed class ChannelCore<E> permits ChannelClosing {
   final void settle() {
     boolean sendersWait = !senders.isEmpty();
     boolean anyWait = sendersWait || !receivers.isEmpty();
-    lane.matchQueues(anyWait || reserved != 0, sendersWait || returned != 0);
+    lane.matchQueues(anyWait, sendersWait || returned != 0);
+    if (lane.heldOver == 0) {
+      lane.markTail(Lane.OVER, false);
+    }
     HandOffSlot<E> s = slot;
     if (s != null && !anyWait && returned == 0 && !closed) {
       s.open();

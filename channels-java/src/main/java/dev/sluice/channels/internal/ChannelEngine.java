@@ -355,7 +355,20 @@ public abstract sealed class ChannelEngine<E> extends ChannelClosing<E> permits 
    *     Outcome#FULL} or {@link Outcome#CLOSED}
    */
   public final int tryReserveOutcome(int places) {
-    return sendSlow(ReserveRequest.of(places).asElement(), null, null);
+    ReserveRequest request = ReserveRequest.of(places);
+    if (capacity != Integer.MAX_VALUE) {
+      switch (lane.hold(places, false)) { // one cas of the tail while nobody waits
+        case Lane.HOLD_OK:
+          return Outcome.SENT;
+        case Lane.HOLD_FULL:
+          return Outcome.FULL;
+        case Lane.HOLD_CLOSED:
+          return Outcome.CLOSED;
+        default: // a waiter, or more held than the tail counts: the lock's turn
+          break;
+      }
+    }
+    return sendSlow(request.asElement(), null, null);
   }
 
   /**
@@ -373,6 +386,9 @@ public abstract sealed class ChannelEngine<E> extends ChannelClosing<E> permits 
    * could not deliver its result): {@link Permit#release()} without the permit.
    */
   public final void releasePermit() {
+    if (lane.unhold()) {
+      return; // one cas of the tail: nobody waited for the place
+    }
     Waiter<E> resume;
     if (!lockForClaims()) {
       ClaimFrame.call(
@@ -394,6 +410,14 @@ public abstract sealed class ChannelEngine<E> extends ChannelClosing<E> permits 
 
   /** A permit's send: {@link Outcome#SENT}, or {@link Outcome#CLOSED} if the close voided it. */
   final int sendPermitted(E element) {
+    switch (lane.offerHeld(element, false)) { // one cas of the tail while nobody waits
+      case Lane.OK:
+        return Outcome.SENT;
+      case Lane.HOLD_CLOSED:
+        return Outcome.CLOSED;
+      default: // a receive may wait for it, or the place is counted over: the lock's turn
+        break;
+    }
     int outcome;
     Waiter<E> resume;
     E drop;
@@ -416,7 +440,7 @@ public abstract sealed class ChannelEngine<E> extends ChannelClosing<E> permits 
   int reservedPlaces() {
     lock.lock();
     try {
-      return reserved;
+      return (int) lane.heldLocked();
     } finally {
       lock.unlock();
     }
@@ -515,14 +539,14 @@ public abstract sealed class ChannelEngine<E> extends ChannelClosing<E> permits 
     int buffered;
     int waitingSenders;
     int waitingReceivers;
-    int reservedNow;
+    long reservedNow;
     Throwable cause;
     lockQueues();
     try {
       buffered = lane.size();
       waitingSenders = senders.size();
       waitingReceivers = receivers.size();
-      reservedNow = reserved;
+      reservedNow = closed ? 0 : lane.heldLocked();
       cause = closed ? closeCause() : null;
       settle();
     } finally {

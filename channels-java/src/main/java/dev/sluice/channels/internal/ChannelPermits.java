@@ -58,6 +58,14 @@ final class ChannelPermits {
 
   static <E> CompletableFuture<Permit<E>> reserveAsync(BufferedChannel<E> c) {
     c.checkPermits();
+    switch (c.tryReserveOutcome(1)) {
+      case Outcome.SENT:
+        return CompletableFuture.completedFuture(c.grantedPermit());
+      case Outcome.CLOSED:
+        return CompletableFuture.failedFuture(c.closedForSend());
+      default: // full: wait
+        break;
+    }
     E request = ReserveRequest.ONE.asElement();
     PermitWaiter<E> w = new PermitWaiter<>(c, request);
     switch (c.sendOrEnqueue(w)) {

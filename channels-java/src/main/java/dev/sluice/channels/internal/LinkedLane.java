@@ -72,6 +72,11 @@ final class LinkedLane<E> extends Lane<E> {
   }
 
   @Override
+  long bound() {
+    return bound;
+  }
+
+  @Override
   int offer(E e, boolean locked) {
     Chunk hint;
     Chunk c;
@@ -83,7 +88,8 @@ final class LinkedLane<E> extends Lane<E> {
         return BLOCKED_SEND;
       }
       long p = t >>> SHIFT;
-      if (bound != Long.MAX_VALUE && p - (head() >>> SHIFT) >= bound) {
+      long held = held(t) + (locked ? heldOver : 0); // places held by permits count as taken
+      if (bound != Long.MAX_VALUE && p - (head() >>> SHIFT) + held >= bound) {
         if (tail() == t) {
           return FULL; // LP: the head read; the tail was at p throughout
         }

@@ -40,4 +40,10 @@ final class NoLane<E> extends Lane<E> {
   long slots() {
     return 0;
   }
+
+  /** Nothing to hold: a rendezvous channel refuses permits. */
+  @Override
+  long bound() {
+    return 0;
+  }
 }

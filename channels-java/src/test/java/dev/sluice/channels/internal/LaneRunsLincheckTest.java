@@ -1,7 +1,6 @@
 package dev.sluice.channels.internal;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
@@ -42,17 +41,6 @@ public class LaneRunsLincheckTest {
   public Object poll() {
     Object x = lane.poll(false);
     return x == Lane.EMPTY ? "empty" : x;
-  }
-
-  @Operation
-  public List<Object> pollMany(@Param(gen = IntGen.class, conf = "1:3") int max) {
-    Object[] out = new Object[max];
-    int k = lane.pollMany(out, max);
-    List<Object> got = new ArrayList<>();
-    for (int j = 0; j < k; j++) {
-      got.add(out[j]);
-    }
-    return got;
   }
 
   @Test
@@ -106,14 +94,6 @@ public class LaneRunsLincheckTest {
     public Object poll() {
       Integer e = q.poll();
       return e == null ? "empty" : e;
-    }
-
-    public List<Object> pollMany(int max) {
-      List<Object> got = new ArrayList<>();
-      while (got.size() < max && !q.isEmpty()) {
-        got.add(q.poll());
-      }
-      return got;
     }
 
     @Override
