@@ -108,6 +108,88 @@ class PermitsTest {
     assertEquals(16, ch.size());
   }
 
+  @Test
+  void moreHeldPlacesThanTheTailCounts_areCountedAllTheSame() throws Exception {
+    // The tail word counts up to 31 held places; more are counted under the lock.
+    Channel<Integer> ch = channel(100);
+    assertTrue(ch.trySend(-1));
+    List<Permit<Integer>> held = new ArrayList<>(ch.reserveMany(60));
+    for (Permit<Integer> p; (p = ch.tryReserve()) != null; ) {
+      held.add(p);
+    }
+    assertEquals(99, held.size(), "every place but the buffered one");
+    assertFalse(ch.trySend(1));
+    assertNull(ch.tryReserveMany(1));
+    var waiting = TestThreads.start(ch::reserve);
+    waiting.awaitParked();
+    held.remove(held.size() - 1).release(); // the freed place goes to the waiting reserve
+    Permit<Integer> granted = waiting.join();
+    assertFalse(ch.trySend(1));
+    for (int i = 0; i < held.size(); i++) {
+      held.get(i).send(i);
+    }
+    granted.send(1000);
+    assertEquals(100, ch.size());
+    assertEquals(-1, ch.receive());
+    for (int i = 0; i < 98; i++) {
+      assertEquals(i, ch.receive());
+    }
+    assertEquals(1000, ch.receive());
+    assertTrue(ch.isEmpty());
+    assertTrue(ch.trySend(5), "nothing is held any more");
+  }
+
+  @ParameterizedTest(name = "capacity {0}")
+  @ValueSource(ints = {3, 40})
+  void producersHoldingManyPermitsAtOnce_loseAndDuplicateNothing(int capacity) throws Exception {
+    // At 40 places, four producers holding up to 12 each pass the tail's count of 31.
+    Channel<Integer> ch = channel(capacity);
+    int producers = 4;
+    int each = 6_000;
+    List<TestThreads.Started<Integer>> started = new ArrayList<>();
+    for (int p = 0; p < producers; p++) {
+      int base = p * each;
+      started.add(
+          TestThreads.start(
+              () -> {
+                java.util.concurrent.ThreadLocalRandom random =
+                    java.util.concurrent.ThreadLocalRandom.current();
+                int next = 0;
+                while (next < each) {
+                  int n = Math.min(each - next, 1 + random.nextInt(Math.min(12, capacity)));
+                  List<Permit<Integer>> held =
+                      random.nextBoolean() ? ch.reserveMany(n) : List.of(ch.reserve());
+                  for (Permit<Integer> permit : held) {
+                    if (random.nextInt(5) == 0) {
+                      permit.release(); // sent later, with another permit
+                    } else {
+                      permit.send(base + next++);
+                    }
+                  }
+                }
+                return each;
+              }));
+    }
+    List<Integer> got = new ArrayList<>();
+    while (got.size() < producers * each) {
+      assertTrue(ch.receiveMany(got, 64, Duration.ofSeconds(10)) > 0, "stuck at " + got.size());
+    }
+    boolean[] seen = new boolean[producers * each];
+    int[] last = new int[producers];
+    java.util.Arrays.fill(last, -1);
+    for (int e : got) {
+      assertFalse(seen[e], "received twice: " + e);
+      seen[e] = true;
+      assertTrue(e > last[e / each], "a producer's elements came out of order");
+      last[e / each] = e;
+    }
+    for (TestThreads.Started<Integer> t : started) {
+      assertEquals(each, t.join());
+    }
+    assertTrue(ch.isEmpty());
+    assertTrue(ch.toString().endsWith("waitingReceivers=0]"), "nothing held: " + ch);
+  }
+
   @ParameterizedTest(name = "capacity {0}")
   @ValueSource(ints = {1, 16})
   void permitSend_neverWaits_andGoesAheadOfAWaitingSend(int capacity) throws Exception {
