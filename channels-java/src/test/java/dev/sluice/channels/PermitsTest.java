@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Permits ({@link Sender#reserve()} and its kin): a permit holds one place, so that held places
  * plus buffered elements never exceed the capacity; its send never waits; its release gives the
- * place to the oldest waiting send; a close voids it. At capacities 1, 16 and unbounded, and the
- * refusal on rendezvous and dropping channels.
+ * place to the oldest waiting send; a close voids it. At capacities 1, 16 and unbounded (and 20
+ * 000, past the largest ring), and the refusal on rendezvous and dropping channels.
  */
 class PermitsTest {
   private static final Duration SHORT = Duration.ofMillis(20);
@@ -42,7 +42,7 @@ class PermitsTest {
   }
 
   @ParameterizedTest(name = "capacity {0}")
-  @ValueSource(ints = {1, 16, Integer.MAX_VALUE})
+  @ValueSource(ints = {1, 16, 20_000, Integer.MAX_VALUE}) // 20 000: the linked lane of large ones
   void everyForm_givesAPermitWhoseSendIsReceived(int capacity) throws Exception {
     Channel<Integer> ch = channel(capacity);
     List<Integer> got = new ArrayList<>();
@@ -71,7 +71,7 @@ class PermitsTest {
   }
 
   @ParameterizedTest(name = "capacity {0}")
-  @ValueSource(ints = {1, 16})
+  @ValueSource(ints = {1, 16, 20_000})
   void heldPlaces_countAsTaken(int capacity) throws Exception {
     Channel<Integer> ch = channel(capacity);
     fillLeaving(ch, 1);
@@ -110,7 +110,7 @@ class PermitsTest {
 
   @Test
   void moreHeldPlacesThanTheTailCounts_areCountedAllTheSame() throws Exception {
-    // The tail word counts up to 31 held places; more are counted under the lock.
+    // The tail word counts up to 15 held places; more are counted under the lock.
     Channel<Integer> ch = channel(100);
     assertTrue(ch.trySend(-1));
     List<Permit<Integer>> held = new ArrayList<>(ch.reserveMany(60));
@@ -142,7 +142,7 @@ class PermitsTest {
   @ParameterizedTest(name = "capacity {0}")
   @ValueSource(ints = {3, 40})
   void producersHoldingManyPermitsAtOnce_loseAndDuplicateNothing(int capacity) throws Exception {
-    // At 40 places, four producers holding up to 12 each pass the tail's count of 31.
+    // At 40 places, four producers holding up to 12 each pass the tail's count of 15.
     Channel<Integer> ch = channel(capacity);
     int producers = 4;
     int each = 6_000;
@@ -276,6 +276,23 @@ class PermitsTest {
     assertTrue(sender.join());
     permit.send(6);
     assertEquals(6, ch.receive());
+  }
+
+  @Test
+  void aPermitsSendHandedToAWaitingReceive_freesItsPlaceForAWaitingReserve() throws Exception {
+    // Found by the many-permits stress test on CI: the element went to the waiting receive, took
+    // no place, and the place its permit held stayed free while a reserve waited for it.
+    Channel<Integer> ch = channel(1);
+    Permit<Integer> permit = ch.reserve();
+    var receiver = TestThreads.start(ch::receive);
+    receiver.awaitParked();
+    var reserver = TestThreads.start(ch::reserve);
+    reserver.awaitParked();
+    permit.send(7);
+    assertEquals(7, receiver.join());
+    Permit<Integer> granted = reserver.join();
+    assertFalse(ch.trySend(8), "the freed place is the waiting reserve's");
+    granted.release();
   }
 
   @Test

@@ -60,6 +60,10 @@ final class ArrayLane<E> extends Lane<E> {
   int offer(E e, boolean locked) {
     for (int waits = 0; ; ) {
       long t = tail();
+      if ((t & BATCH) != 0) {
+        waits = backOff(waits); // a batch claim holds the tail still for a few instructions
+        continue;
+      }
       if (!locked && (t & FLAGS) != 0) {
         return BLOCKED_SEND;
       }
@@ -127,42 +131,43 @@ final class ArrayLane<E> extends Lane<E> {
 
   @Override
   int pollMany(Object[] out, int max) {
-    while (true) {
+    for (int waits = 0; ; ) {
       long h = head();
       if ((h & FLAGS) != 0) {
         return MANY_BLOCKED;
       }
       long p = h >>> SHIFT;
-      int k = 0;
-      while (k < max && (long) SEQ.getAcquire(seqs, slot(p + k)) == 2 * (p + k) + 1) {
-        k++;
+      long t = tail();
+      long size = (t >>> SHIFT) - p;
+      if (size <= 0) {
+        // The head never passes the tail, so it was still at p when the tail was read.
+        return (t & CLOSED) != 0 ? MANY_CLOSED : 0; // LP: the tail read
       }
-      if (k < max) {
-        // The run of published elements ends before max. The tail, the word every send writes, is
-        // read only here: sends that claimed the next places and are publishing belong to the run
-        // too, or the batch would not take everything there is.
-        long t = tail();
-        long claimed = (t >>> SHIFT) - p;
-        if (claimed <= 0) {
-          // The head never passes the tail, so it was still at p when the tail was read.
-          return (t & CLOSED) != 0 ? MANY_CLOSED : 0; // LP: the tail read
+      if (!fixTail(t)) {
+        if ((t & BATCH) != 0) {
+          waits = backOff(waits); // another batch's claim
         }
-        k = (int) Math.min(max, Math.max(k, claimed)); // LP, if the claim succeeds: the tail read
+        continue;
       }
-      if (casHead(h, h + k * ONE)) { // LP when k is max: the claim
-        // Positions p .. p + k - 1 are ours; a send still publishing one does so soon.
-        for (int j = 0; j < k; j++) {
-          long q = p + j;
-          int i = slot(q);
-          for (int waits = 0; (long) SEQ.getAcquire(seqs, i) != 2 * q + 1; ) {
-            waits = backOff(waits);
-          }
-          out[j] = items[i];
-          items[i] = null;
-          SEQ.setRelease(seqs, i, 2 * (q + n));
+      // The tail holds still until releaseTail(): sends that claimed are all counted in size.
+      int k = (int) Math.min(max, size);
+      boolean claimed = casHead(h, h + k * ONE); // LP: the run is min(max, size) now
+      releaseTail();
+      if (!claimed) {
+        continue; // another receive moved the head
+      }
+      // Positions p .. p + k - 1 are ours; a send still publishing one does so soon.
+      for (int j = 0; j < k; j++) {
+        long q = p + j;
+        int i = slot(q);
+        for (int w = 0; (long) SEQ.getAcquire(seqs, i) != 2 * q + 1; ) {
+          w = backOff(w);
         }
-        return k;
+        out[j] = items[i];
+        items[i] = null;
+        SEQ.setRelease(seqs, i, 2 * (q + n));
       }
+      return k;
     }
   }
 
@@ -177,6 +182,10 @@ final class ArrayLane<E> extends Lane<E> {
       long t = tail();
       if ((t & CLOSED) != 0) {
         return HOLD_CLOSED;
+      }
+      if ((t & BATCH) != 0) {
+        Thread.onSpinWait(); // a batch claim holds the tail still for a few instructions
+        continue;
       }
       if ((!locked && (t & (WAITERS | OVER | SLOW)) != 0) || held(t) == 0) {
         return HOLD_BLOCKED;
@@ -200,6 +209,10 @@ final class ArrayLane<E> extends Lane<E> {
   int offerMany(Object[] run, int from, int k) {
     while (true) {
       long t = tail();
+      if ((t & BATCH) != 0) {
+        Thread.onSpinWait(); // a batch claim holds the tail still for a few instructions
+        continue;
+      }
       if ((t & FLAGS) != 0) {
         return MANY_BLOCKED;
       }

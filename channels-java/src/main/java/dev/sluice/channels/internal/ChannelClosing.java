@@ -133,6 +133,16 @@ public abstract sealed class ChannelClosing<E> extends ChannelCore<E> permits Ch
     return outcome;
   }
 
+  /** Runs a close handler ({@code invokeOnClose}); what it throws goes to the uncaught handler. */
+  @SuppressWarnings("unchecked") // only Consumer<? super Throwable>s are stored
+  static void runCloseHandler(Object handler, @Nullable Throwable cause) {
+    try {
+      ((Consumer<? super @Nullable Throwable>) handler).accept(cause);
+    } catch (Throwable failure) {
+      reportUncaught(failure);
+    }
+  }
+
   /**
    * Claims every waiter of {@code queue} as failed by close; chains them in front of {@code acc}.
    */

@@ -35,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  *   front      elements given back by receives that were cancelled after an element was handed
  *              to them ({@link #giveBackLocked}); received before the lane's. Usually empty; lock
  *   held       places of the buffer held by permits (reserve): counted in the lane's tail word,
- *              up to 31, and beyond that in lane.heldOver (lock); 0 on a rendezvous, unbounded or
+ *              up to 15, and beyond that in lane.heldOver (lock); 0 on a rendezvous, unbounded or
  *              dropping channel, and once closed. Changed by one cas of the tail, with or
  *              without the lock (see Lane#hold)
  *   closed     set once by close/cancel under the lock, just before the lane's CLOSED flag
@@ -571,15 +571,6 @@ public abstract sealed class ChannelCore<E> permits ChannelClosing {
   static void reportUncaught(Throwable failure) {
     Thread t = Thread.currentThread();
     t.getUncaughtExceptionHandler().uncaughtException(t, failure);
-  }
-
-  @SuppressWarnings("unchecked") // only Consumer<? super Throwable>s are stored
-  static void runCloseHandler(Object handler, @Nullable Throwable cause) {
-    try {
-      ((Consumer<? super @Nullable Throwable>) handler).accept(cause);
-    } catch (Throwable failure) {
-      reportUncaught(failure);
-    }
   }
 
   final ChannelClosedException closedForSend() {

@@ -420,6 +420,7 @@ public abstract sealed class ChannelEngine<E> extends ChannelClosing<E> permits 
     }
     int outcome;
     Waiter<E> resume;
+    Waiter<E> served = null;
     E drop;
     if (!lockForClaims()) {
       return ClaimFrame.call(() -> sendPermitted(element));
@@ -428,11 +429,20 @@ public abstract sealed class ChannelEngine<E> extends ChannelClosing<E> permits 
       outcome = sendPermittedLocked(element);
       resume = takeResume();
       drop = takeDropped();
+      if (resume != null && !senders.isEmpty()) {
+        // Handed to a waiting receive, the element took no place: the one its permit held is free
+        // now, and goes to a waiting send or reserve (found by PermitsTest: without this, a
+        // waiting reserveMany never woke).
+        served = serveFreedPlace();
+      }
       settle();
     } finally {
       lock.unlock();
     }
     afterUnlock(resume, drop);
+    if (served != null) {
+      served.resume();
+    }
     return outcome;
   }
 

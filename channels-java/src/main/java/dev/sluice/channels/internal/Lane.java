@@ -22,9 +22,9 @@ import java.lang.invoke.VarHandle;
  * how the slow path (the channel's lock and its waiter queues) shuts the fast path off, atomically.
  *
  * <pre>
- *   tail: position (55 bits) | HELD (5 bits: places held by permits) | OVER (more are held, counted
- *         under the lock) | SLOW (sticky: no fast sends) | WAITERS (a waiter is queued)
- *         | CLOSED (sticky)
+ *   tail: position (55 bits) | HELD (4 bits: places held by permits) | BATCH (a batch claim is
+ *         under way) | OVER (more are held, counted under the lock) | SLOW (sticky: no fast sends)
+ *         | WAITERS (a waiter is queued) | CLOSED (sticky)
  *   head: position (55 bits) | SLOW (sticky: no fast receives) | SENDERS (a send waits, or an
  *         element was given back) | DRAINING (sticky)
  * </pre>
@@ -95,14 +95,20 @@ abstract class Lane<E> extends LaneHeadWord {
    */
   static final long OVER = 8;
 
-  /** Where the count of held places (permits) sits in {@code tail}: bits 4 to 8. */
-  static final int HELD_SHIFT = 4;
+  /**
+   * {@code tail}: a batch claim is under way ({@link #fixTail}); no send claims a position until it
+   * is cleared, a few instructions later, so that the batch takes the run of a fixed size.
+   */
+  static final long BATCH = 16;
+
+  /** Where the count of held places (permits) sits in {@code tail}: bits 5 to 8. */
+  static final int HELD_SHIFT = 5;
 
   /** One held place, in {@code tail}. */
   static final long HELD_ONE = 1L << HELD_SHIFT;
 
   /** The most held places the tail counts; more go to {@link #heldOver}, under the lock. */
-  static final long HELD_MAX = 31;
+  static final long HELD_MAX = 15;
 
   static final long HELD_MASK = HELD_MAX << HELD_SHIFT;
 
@@ -275,9 +281,9 @@ abstract class Lane<E> extends LaneHeadWord {
 
   /**
    * Takes the oldest {@code min(max, size)} elements with one claim, without the lock, into {@code
-   * out[0..k-1]}. Linearized at the tail read that fixes {@code k}: the head has not moved from
-   * then to the claim, so the run taken is the one at the head at that instant. A lane that cannot
-   * claim a run (the rendezvous lane) always answers {@link #MANY_BLOCKED}.
+   * out[0..k-1]}. Linearized at the claim of the head, while {@link #fixTail} holds the tail still;
+   * an empty answer at the tail read (the head was there then). A lane that cannot claim a run (the
+   * rendezvous lane) always answers {@link #MANY_BLOCKED}.
    *
    * @param out where the elements go, in order; at least {@code max} long
    * @param max the most to take, at least 1
@@ -319,6 +325,29 @@ abstract class Lane<E> extends LaneHeadWord {
    */
   int roomHint() {
     return 0;
+  }
+
+  /**
+   * Sets {@link #BATCH} in tail word {@code t} if the tail is still {@code t} and no other batch
+   * has it: from then until {@link #releaseTail()} no send claims a position (sends wait, a few
+   * instructions), so a batch's claim of the head takes {@code min(max, size)} of a size that holds
+   * still, and is linearized at that claim. Without it the run was fixed at the tail read and taken
+   * at the later claim, and an answer of "full" read in between was stale by the batch ({@code
+   * LaneRunsLincheckTest} found that history).
+   *
+   * @return whether this call set it
+   */
+  final boolean fixTail(long t) {
+    return (t & BATCH) == 0 && casTail(t, t | BATCH);
+  }
+
+  /** Clears {@link #BATCH}, set by this thread's {@link #fixTail}. */
+  final void releaseTail() {
+    for (long t = tail(); ; t = tail()) {
+      if (casTail(t, t & ~BATCH)) {
+        return;
+      }
+    }
   }
 
   /**

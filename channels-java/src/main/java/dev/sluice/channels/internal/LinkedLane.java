@@ -84,6 +84,10 @@ final class LinkedLane<E> extends Lane<E> {
     while (true) {
       hint = tailChunk; // before the claim word: see the class notes
       t = tail();
+      if ((t & BATCH) != 0) {
+        Thread.onSpinWait(); // a batch claim holds the tail still for a few instructions
+        continue;
+      }
       if (!locked && (t & FLAGS) != 0) {
         return BLOCKED_SEND;
       }
@@ -148,12 +152,20 @@ final class LinkedLane<E> extends Lane<E> {
         return MANY_BLOCKED;
       }
       long p = h >>> SHIFT;
-      long t = tail(); // LP, if the claim below succeeds, or if empty
+      long t = tail();
       long k = Math.min(max, (t >>> SHIFT) - p);
       if (k <= 0) {
-        return (t & CLOSED) != 0 ? MANY_CLOSED : 0;
+        return (t & CLOSED) != 0 ? MANY_CLOSED : 0; // LP: the tail read
       }
-      if (casHead(h, h + k * ONE)) {
+      if (!fixTail(t)) {
+        if ((t & BATCH) != 0) {
+          Thread.onSpinWait(); // another batch's claim
+        }
+        continue;
+      }
+      boolean claimed = casHead(h, h + k * ONE); // LP: the tail holds still (see Lane#fixTail)
+      releaseTail();
+      if (claimed) {
         // Every claimed send made its chunk before it claimed, so the walk finds each one.
         Chunk c = hint;
         for (int j = 0; j < k; j++) {
