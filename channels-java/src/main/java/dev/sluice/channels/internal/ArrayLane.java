@@ -60,12 +60,14 @@ final class ArrayLane<E> extends Lane<E> {
   int offer(E e, boolean locked) {
     for (int waits = 0; ; ) {
       long t = tail();
-      if ((t & BATCH) != 0) {
-        waits = backOff(waits); // a batch claim holds the tail still for a few instructions
-        continue;
-      }
-      if (!locked && (t & FLAGS) != 0) {
-        return BLOCKED_SEND;
+      if ((t & FLAGS) != 0) { // one test on the fast path; the flags are told apart past it
+        if ((t & BATCH) != 0) {
+          waits = backOff(waits); // a batch claim holds the tail still for a few instructions
+          continue;
+        }
+        if (!locked) {
+          return BLOCKED_SEND;
+        }
       }
       long p = t >>> SHIFT;
       long held = held(t) + (locked ? heldOver : 0);

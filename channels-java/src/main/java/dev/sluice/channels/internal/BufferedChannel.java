@@ -169,6 +169,19 @@ public final class BufferedChannel<E> extends ChannelEngine<E> implements Channe
         throw closedForSend();
       }
     }
+    return sendQueued(element, timed, deadline);
+  }
+
+  /**
+   * The waiting part of a blocking send (or reserve: {@code element} may be a {@link
+   * ReserveRequest}): sends at once under the lock if it can, else queues a parked thread's waiter
+   * until it is claimed, the deadline passes (if {@code timed}) or the thread is interrupted.
+   *
+   * @return {@code true} if sent, {@code false} if the deadline passed first (nothing sent)
+   * @throws InterruptedException if interrupted while waiting (nothing sent)
+   * @throws dev.sluice.channels.ChannelClosedException if the channel is or becomes closed
+   */
+  final boolean sendQueued(E element, boolean timed, long deadline) throws InterruptedException {
     ParkingWaiter<E> w = new ParkingWaiter<>(this, element);
     switch (sendSlow(element, w, null)) {
       case Outcome.SENT:

@@ -354,8 +354,11 @@ public abstract sealed class ChannelCore<E> permits ChannelClosing {
     if (outcome != Lane.HOLD_BLOCKED) {
       return outcome == Lane.HOLD_OK;
     }
-    lane.setTailFlags(Lane.OVER); // settle() clears it once nothing is held over
+    lane.setTailFlags(Lane.OVER); // Lane.unholdLocked clears it once nothing is held over
     if (lane.size() + lane.heldLocked() + places > capacity) {
+      if (lane.heldOver == 0) {
+        lane.markTail(Lane.OVER, false);
+      }
       return false;
     }
     lane.heldOver += places; // LP: OVER keeps sends and permits off the tail meanwhile
@@ -490,9 +493,6 @@ public abstract sealed class ChannelCore<E> permits ChannelClosing {
     boolean sendersWait = !senders.isEmpty();
     boolean anyWait = sendersWait || !receivers.isEmpty();
     lane.matchQueues(anyWait, sendersWait || returned != 0);
-    if (lane.heldOver == 0) {
-      lane.markTail(Lane.OVER, false);
-    }
     HandOffSlot<E> s = slot;
     if (s != null && !anyWait && returned == 0 && !closed) {
       s.open();

@@ -144,26 +144,6 @@ final class ChannelPermits {
     if (timed && Deadline.nanosLeft(deadline) == 0) {
       return false;
     }
-    E request = ReserveRequest.of(places).asElement();
-    ParkingWaiter<E> w = new ParkingWaiter<>(c, request);
-    switch (c.sendSlow(request, w, null)) {
-      case Outcome.SENT:
-        return true;
-      case Outcome.CLOSED:
-        throw c.closedForSend();
-      default: // Outcome.QUEUED
-        break;
-    }
-    switch (w.await(timed, deadline)) {
-      case Parker.INTERRUPTED:
-        throw new InterruptedException();
-      case Parker.TIMED_OUT:
-        return false;
-      default:
-        if (w.closed) {
-          throw c.closedForSend();
-        }
-        return true;
-    }
+    return c.sendQueued(ReserveRequest.of(places).asElement(), timed, deadline);
   }
 }

@@ -91,7 +91,8 @@ abstract class Lane<E> extends LaneHeadWord {
 
   /**
    * {@code tail}: more places are held than the tail's count can say ({@link #heldOver}); every
-   * permit operation goes through the lock. Set and cleared under the channel's lock.
+   * permit operation goes through the lock. Set and cleared under the channel's lock, cleared where
+   * {@link #heldOver} drops to 0.
    */
   static final long OVER = 8;
 
@@ -209,6 +210,9 @@ abstract class Lane<E> extends LaneHeadWord {
   final void unholdLocked(long k) {
     long fromOver = Math.min(k, heldOver);
     heldOver -= fromOver;
+    if (fromOver != 0 && heldOver == 0) {
+      markTail(OVER, false); // the caller shut permits out with WAITERS first
+    }
     long rest = k - fromOver;
     while (rest > 0) {
       long t = tail();

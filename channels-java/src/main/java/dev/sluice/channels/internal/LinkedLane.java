@@ -84,12 +84,14 @@ final class LinkedLane<E> extends Lane<E> {
     while (true) {
       hint = tailChunk; // before the claim word: see the class notes
       t = tail();
-      if ((t & BATCH) != 0) {
-        Thread.onSpinWait(); // a batch claim holds the tail still for a few instructions
-        continue;
-      }
-      if (!locked && (t & FLAGS) != 0) {
-        return BLOCKED_SEND;
+      if ((t & FLAGS) != 0) { // one test on the fast path; the flags are told apart past it
+        if ((t & BATCH) != 0) {
+          Thread.onSpinWait(); // a batch claim holds the tail still for a few instructions
+          continue;
+        }
+        if (!locked) {
+          return BLOCKED_SEND;
+        }
       }
       long p = t >>> SHIFT;
       long held = held(t) + (locked ? heldOver : 0); // places held by permits count as taken
