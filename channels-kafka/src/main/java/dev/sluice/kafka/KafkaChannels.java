@@ -66,6 +66,28 @@ public final class KafkaChannels {
   }
 
   /**
+   * A receiver of {@code topic} in consumer group {@code groupId} whose elements are {@link
+   * Delivery deliveries}, with the default settings: commits follow {@link Delivery#ack()}, so a
+   * record is delivered again after a crash or a rebalance unless it was acknowledged. See {@link
+   * KafkaReceiver} for the delivery promise.
+   *
+   * @param bootstrapServers the brokers to connect to first, {@code host:port} separated by commas
+   * @param topic the topic to read
+   * @param groupId the consumer group to join: receivers of one group share the topic's records
+   * @param deserializer turns record values into elements
+   * @param <E> the type of elements
+   * @return a new receiver of deliveries, already polling; close it when done
+   * @throws NullPointerException if an argument is null
+   * @throws org.apache.kafka.common.KafkaException if the consumer cannot be made
+   */
+  public static <E> KafkaReceiver<Delivery<E>> ackedReceiver(
+      String bootstrapServers, String topic, String groupId, Deserializer<E> deserializer) {
+    return receiverBuilder(topic, groupId, deserializer)
+        .bootstrapServers(bootstrapServers)
+        .buildAcked();
+  }
+
+  /**
    * A builder of receivers of {@code topic} in consumer group {@code groupId}, for consumer
    * properties, prefetch and close settings.
    *

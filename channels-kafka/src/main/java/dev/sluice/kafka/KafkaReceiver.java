@@ -54,10 +54,19 @@ import org.jspecify.annotations.Nullable;
  *       partition on), the records after the last successful commit are delivered again too.
  * </ul>
  *
- * Received is not processed: a caller that takes a record and then fails has still received it.
- * Within a partition, records are received in offset order; across partitions there is no order. A
- * record whose value deserializes to {@code null} (a tombstone) cannot be carried by a channel: the
- * receiver fails on it, as it does on a deserializer's exception.
+ * Received is not processed: a caller that takes a record and then fails has still received it. For
+ * "processed", use a receiver of {@link Delivery deliveries} ({@link KafkaChannels#ackedReceiver},
+ * {@link KafkaReceiverBuilder#buildAcked()}): the same promise holds with <em>acknowledged</em> in
+ * place of <em>received</em>. The receiver commits, for each partition, up to the first record not
+ * {@linkplain Delivery#ack() acknowledged}; when a partition leaves it, it waits a bounded time
+ * ({@link KafkaReceiverBuilder#handOverWait}) for the deliveries its callers hold to be
+ * acknowledged, then commits, and acknowledgements after that do not count ({@code ack()} returns
+ * {@code false}): those records go to the partition's next owner again. Within a process, a record
+ * acknowledged in time is processed once; a record received and never acknowledged is delivered
+ * again after the hand-over, with the records after it. Within a partition, records are received in
+ * offset order; across partitions there is no order. A record whose value deserializes to {@code
+ * null} (a tombstone) cannot be carried by a channel: the receiver fails on it, as it does on a
+ * deserializer's exception.
  *
  * <p>The Kotlin views of {@code channels-kotlin} ({@code asReceiveChannel()}, {@code
  * receiveAsFlow()}) work over Sluice's own channels only, and refuse this receiver with {@link
@@ -83,23 +92,23 @@ public final class KafkaReceiver<E> implements Receiver<E>, AutoCloseable {
    * receipt.
    */
   private final Channel<Prefetched<E>> local;
-  private final Poller<E> poller;
+  private final Poller<?, E> poller;
   private final Thread pollerThread;
   private final String topic;
   private final String groupId;
   private final Duration closeTimeout;
 
-  KafkaReceiver(
-      Consumer<byte[], E> consumer,
-      String topic,
-      String groupId,
-      int prefetch,
-      Duration closeTimeout) {
-    this.topic = topic;
-    this.groupId = groupId;
-    this.closeTimeout = closeTimeout;
-    this.local = Channel.bounded(prefetch);
-    this.poller = new Poller<>(consumer, topic, local);
+  <V> KafkaReceiver(
+      Consumer<byte[], V> consumer,
+      Poller.Elements<V, E> elements,
+      boolean acknowledged,
+      KafkaReceiverBuilder<V> settings) {
+    this.topic = settings.topic;
+    this.groupId = settings.groupId;
+    this.closeTimeout = settings.closeTimeout;
+    this.local = Channel.bounded(settings.prefetch);
+    this.poller =
+        new Poller<>(consumer, topic, local, elements, acknowledged, settings.handOverWait);
     this.pollerThread = new Thread(poller, "sluice-kafka-poller-" + topic + "-" + groupId);
     pollerThread.setDaemon(true);
     pollerThread.start();

@@ -25,12 +25,15 @@ import org.apache.kafka.common.serialization.Deserializer;
  * @param <E> the type of elements
  */
 public final class KafkaReceiverBuilder<E> {
-  private final String topic;
-  private final String groupId;
+  /* Read by KafkaReceiver's constructor. */
+  final String topic;
+  final String groupId;
+  int prefetch = 256;
+  Duration closeTimeout = Duration.ofSeconds(30);
+  Duration handOverWait = Duration.ofSeconds(10);
+
   private final Deserializer<E> deserializer;
   private final Map<String, Object> properties = new HashMap<>();
-  private int prefetch = 256;
-  private Duration closeTimeout = Duration.ofSeconds(30);
 
   KafkaReceiverBuilder(String topic, String groupId, Deserializer<E> deserializer) {
     this.topic = Objects.requireNonNull(topic, "topic");
@@ -108,6 +111,29 @@ public final class KafkaReceiverBuilder<E> {
   }
 
   /**
+   * Sets how long a receiver of deliveries ({@link #buildAcked()}) waits at most, when a partition
+   * leaves it (a rebalance, or {@link KafkaReceiver#close()}), for the deliveries its callers
+   * received to be {@linkplain Delivery#ack() acknowledged}. Default 10 seconds. Within the wait,
+   * the partition's next owner does not get those records again; after it, the receiver commits up
+   * to the first one not acknowledged, and they are delivered again. The wait holds up the group's
+   * rebalance, so keep it well under {@code max.poll.interval.ms}, and under {@link
+   * #closeTimeout(Duration)} for a close to see it through. A receiver of plain elements ({@link
+   * #build()}) does not wait: a received record is done.
+   *
+   * @param timeout the longest wait; zero does not wait
+   * @return this builder
+   * @throws NullPointerException if {@code timeout} is null
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   */
+  public KafkaReceiverBuilder<E> handOverWait(Duration timeout) {
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("handOverWait is negative: " + timeout);
+    }
+    this.handOverWait = timeout;
+    return this;
+  }
+
+  /**
    * Makes the consumer, starts the poller thread, and subscribes to the topic.
    *
    * @return a new receiver; close it when done
@@ -115,11 +141,26 @@ public final class KafkaReceiverBuilder<E> {
    *     bootstrap.servers}, a bad property)
    */
   public KafkaReceiver<E> build() {
+    return new KafkaReceiver<>(consumer(), (a, offset, value) -> value, false, this);
+  }
+
+  /**
+   * Makes a receiver whose elements are {@link Delivery deliveries}: commits follow {@link
+   * Delivery#ack() acknowledgements} instead of receipts, for callers that need "processed" rather
+   * than "received". Otherwise the receiver is as {@link #build()} makes it.
+   *
+   * @return a new receiver of deliveries, already polling; close it when done
+   * @throws org.apache.kafka.common.KafkaException if the consumer cannot be made (a missing {@code
+   *     bootstrap.servers}, a bad property)
+   */
+  public KafkaReceiver<Delivery<E>> buildAcked() {
+    return new KafkaReceiver<>(consumer(), Delivery::new, true, this);
+  }
+
+  private KafkaConsumer<byte[], E> consumer() {
     Map<String, Object> config = new HashMap<>(properties);
     config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    KafkaConsumer<byte[], E> consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), deserializer);
-    return new KafkaReceiver<>(consumer, topic, groupId, prefetch, closeTimeout);
+    return new KafkaConsumer<>(config, new ByteArrayDeserializer(), deserializer);
   }
 }

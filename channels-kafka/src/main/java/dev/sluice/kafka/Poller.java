@@ -37,21 +37,37 @@ import org.jspecify.annotations.Nullable;
  * never sent, are dropped: no caller can receive them any more, and their partition's next owner
  * fetches them again from that position.
  *
+ * <p>For a receiver of {@link Delivery deliveries}, done means acknowledged rather than taken: the
+ * positions come from {@link Assignment#ackedPosition()}, a hand-over first waits (a bounded time)
+ * for the records callers received to be acknowledged, and the final position is the lowest of the
+ * records not acknowledged and those taken back.
+ *
  * <p>One gap: a batch receive whose collection refused an element gives the rest of its batch back
  * to the head of the local channel. If the poller takes such a record back, it is older than
  * records other callers may have taken meanwhile; the position is the older one (nothing is lost),
  * and those records are delivered again to the next owner.
+ *
+ * @param <V> the type of record values, as the deserializer makes them
+ * @param <E> the type of the receiver's elements: the values, or deliveries of them
  */
-final class Poller<E> implements Runnable {
+final class Poller<V, E> implements Runnable {
+  /** Makes a receiver's element of a fetched record. */
+  interface Elements<V, E> {
+    E of(Assignment assignment, long offset, V value);
+  }
+
   /** How long one poll waits for records; also how soon a close is noticed. */
   private static final Duration POLL = Duration.ofMillis(100);
 
   /** How long the poller waits for room in a full local channel before polling again. */
   private static final Duration ROOM_WAIT = Duration.ofMillis(50);
 
-  private final Consumer<byte[], E> consumer;
+  private final Consumer<byte[], V> consumer;
   private final String topic;
   private final Channel<Prefetched<E>> local;
+  private final Elements<V, E> elements;
+  private final boolean acknowledged;
+  private final Duration handOverWait;
 
   /* Poller thread only. */
   private final Map<TopicPartition, Assignment> assigned = new HashMap<>();
@@ -59,10 +75,19 @@ final class Poller<E> implements Runnable {
 
   private volatile boolean stopping;
 
-  Poller(Consumer<byte[], E> consumer, String topic, Channel<Prefetched<E>> local) {
+  Poller(
+      Consumer<byte[], V> consumer,
+      String topic,
+      Channel<Prefetched<E>> local,
+      Elements<V, E> elements,
+      boolean acknowledged,
+      Duration handOverWait) {
     this.consumer = consumer;
     this.topic = topic;
     this.local = local;
+    this.elements = elements;
+    this.acknowledged = acknowledged;
+    this.handOverWait = handOverWait;
   }
 
   /** Asks the poller to hand over its partitions and stop; it notices within one poll. */
@@ -83,7 +108,7 @@ final class Poller<E> implements Runnable {
           // The local channel is full: keep polling (the group expects it) but fetch nothing.
           consumer.pause(consumer.assignment());
         }
-        for (ConsumerRecord<byte[], E> r :
+        for (ConsumerRecord<byte[], V> r :
             consumer.poll(pending.isEmpty() ? POLL : Duration.ZERO)) {
           Assignment a = assigned.get(new TopicPartition(r.topic(), r.partition()));
           if (a == null) {
@@ -99,7 +124,10 @@ final class Poller<E> implements Runnable {
                     + r.offset()
                     + " has a null value, which a channel cannot carry");
           }
-          pending.add(new Prefetched<>(a, r.offset(), r.value()));
+          if (acknowledged) {
+            a.fetched(r.offset());
+          }
+          pending.add(new Prefetched<>(a, r.offset(), elements.of(a, r.offset(), r.value())));
         }
         commitReceived();
       }
@@ -128,7 +156,7 @@ final class Poller<E> implements Runnable {
   private void commitReceived() {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (Assignment a : assigned.values()) {
-      long position = a.receivedPosition();
+      long position = acknowledged ? a.ackedPosition() : a.receivedPosition();
       if (position > a.committed) {
         offsets.put(a.partition, new OffsetAndMetadata(position));
         a.committed = position;
@@ -179,18 +207,45 @@ final class Poller<E> implements Runnable {
     for (Prefetched<E> p : back) {
       if (ending.contains(p.assignment())) {
         firstBack.merge(p.assignment(), p.offset(), Math::min);
+        if (acknowledged) {
+          p.assignment().dropped(p.offset());
+        }
       } else {
         keep.add(p);
       }
     }
-    pending.removeIf(p -> ending.contains(p.assignment()));
+    pending.removeIf(
+        p -> {
+          if (!ending.contains(p.assignment())) {
+            return false;
+          }
+          if (acknowledged) {
+            p.assignment().dropped(p.offset());
+          }
+          return true;
+        });
     for (int i = keep.size() - 1; i >= 0; i--) {
       pending.addFirst(keep.get(i)); // back ahead of the newer fetches, in their order
     }
+    boolean waiting = acknowledged && commit;
+    boolean interrupted = false;
+    long deadline = System.nanoTime() + handOverWait.toNanos();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (Assignment a : ending) {
-      Long first = firstBack.get(a);
-      long position = first != null ? first : a.nextSent;
+      long position;
+      if (acknowledged) {
+        // Deliveries that callers hold may still be acknowledged: wait for them, a bounded time,
+        // so that the next owner does not process them again. Then later acknowledgements say
+        // they do not count.
+        if (waiting && !a.awaitAcks(deadline)) {
+          waiting = false;
+          interrupted = true;
+        }
+        position = a.end();
+      } else {
+        Long first = firstBack.get(a);
+        position = first != null ? first : a.nextSent;
+      }
       if (position >= 0 && position != a.committed) {
         offsets.put(a.partition, new OffsetAndMetadata(position));
       }
@@ -202,6 +257,9 @@ final class Poller<E> implements Runnable {
         // The group moved on without us (e.g. this member was fenced): the records after the last
         // committed position go to the next owner again. At least once, never lost.
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt(); // kept for the next poll, which then fails the receiver
     }
   }
 
@@ -232,7 +290,7 @@ final class Poller<E> implements Runnable {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       for (TopicPartition tp : partitions) {
-        assigned.put(tp, new Assignment(tp));
+        assigned.put(tp, new Assignment(tp, acknowledged));
       }
     }
 
