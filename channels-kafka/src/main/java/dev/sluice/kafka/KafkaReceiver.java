@@ -7,6 +7,7 @@ package dev.sluice.kafka;
 import dev.sluice.channels.Channel;
 import dev.sluice.channels.ChannelClosedException;
 import dev.sluice.channels.Receiver;
+import dev.sluice.channels.ReceiverView;
 import dev.sluice.channels.SelectClause;
 import java.time.Duration;
 import java.util.AbstractCollection;
@@ -68,9 +69,13 @@ import org.jspecify.annotations.Nullable;
  * null} (a tombstone) cannot be carried by a channel: the receiver fails on it, as it does on a
  * deserializer's exception.
  *
- * <p>The Kotlin views of {@code channels-kotlin} ({@code asReceiveChannel()}, {@code
- * receiveAsFlow()}) work over Sluice's own channels only, and refuse this receiver with {@link
- * IllegalArgumentException}.
+ * <p>It is a {@link ReceiverView} of its local channel, so the Kotlin face of {@code
+ * channels-kotlin} works on it: {@code asReceiveChannel()} gives a kotlinx {@code ReceiveChannel}
+ * whose receives suspend (no thread blocks), whose {@code onReceive} joins kotlinx's {@code select
+ * { }}, and whose {@code cancel} closes this receiver; {@code receiveAsFlow()} gives a {@code
+ * Flow}. A coroutine cancelled while it waits took nothing, and one cancelled just as a record was
+ * handed to it gives the record back (it was not received). The Kotlin batch receives ({@code
+ * receiveMany}) are not offered over Kafka.
  *
  * <h2>Closing and failure</h2>
  *
@@ -78,11 +83,14 @@ import org.jspecify.annotations.Nullable;
  * commits what was received, leaves the group, and closes the local channel, so that receives then
  * fail with {@link ChannelClosedException} without a cause. If the consumer fails (a broker error,
  * a deserializer's exception), the receiver closes the same way, and receives fail with a {@link
- * ChannelClosedException} whose cause is that failure.
+ * ChannelClosedException} whose cause is that failure. The topic must exist when the receiver
+ * starts, or the broker must create it on use: otherwise the receiver closes at once, with an
+ * {@link org.apache.kafka.common.errors.UnknownTopicOrPartitionException} naming the topic as the
+ * cause. While no broker answers, the receiver keeps trying, as Kafka's consumer does.
  *
  * @param <E> the type of elements, never {@code null}
  */
-public final class KafkaReceiver<E> implements Receiver<E>, AutoCloseable {
+public final class KafkaReceiver<E> implements ReceiverView<E>, AutoCloseable {
   /*
    * Implementation notes. Every receiving method takes Prefetched records from `local` and turns
    * each into its element with Prefetched.take(), which marks it received on its assignment. The
@@ -297,10 +305,38 @@ public final class KafkaReceiver<E> implements Receiver<E>, AutoCloseable {
     return local.onReceive(p -> then.apply(p.take()));
   }
 
-  /** Closes this receiver as {@link #close()} does; there is no other cancellation over Kafka. */
+  /**
+   * Closes this receiver as {@link #close()} does, waiting as it does; there is no other
+   * cancellation over Kafka. The Kotlin view's {@code cancel} calls this.
+   */
   @Override
   public void cancel() {
     close();
+  }
+
+  /**
+   * The local channel the poller fills, for Sluice's other faces (see {@link ReceiverView}); not
+   * for receiving from directly: a record taken from it is never marked received, nor committed.
+   *
+   * @return the local channel, as a receiver
+   */
+  @Override
+  public Receiver<?> viewSource() {
+    return local;
+  }
+
+  /**
+   * Marks a record that a face took from the {@linkplain #viewSource() local channel} received, and
+   * returns its element.
+   *
+   * @param taken a record taken from the local channel
+   * @return its element
+   * @throws ClassCastException if {@code taken} did not come from the local channel
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public E viewTaken(Object taken) {
+    return ((Prefetched<E>) taken).take();
   }
 
   /**

@@ -20,7 +20,10 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -58,6 +61,9 @@ final class Poller<V, E> implements Runnable {
 
   /** How long one poll waits for records; also how soon a close is noticed. */
   private static final Duration POLL = Duration.ofMillis(100);
+
+  /** How long one ask for the topic's partitions waits for a broker's answer. */
+  private static final Duration TOPIC_WAIT = Duration.ofSeconds(1);
 
   /** How long the poller waits for room in a full local channel before polling again. */
   private static final Duration ROOM_WAIT = Duration.ofMillis(50);
@@ -99,6 +105,12 @@ final class Poller<V, E> implements Runnable {
   public void run() {
     Throwable failure = null;
     try {
+      if (!topicExists()) {
+        throw new UnknownTopicOrPartitionException(
+            "topic "
+                + topic
+                + " does not exist, and the broker did not create it: the receiver closed");
+      }
       consumer.subscribe(List.of(topic), new Listener());
       while (!stopping) {
         offer();
@@ -138,6 +150,25 @@ final class Poller<V, E> implements Runnable {
     } finally {
       shutdown(failure);
     }
+  }
+
+  /**
+   * Whether the topic exists (asking the broker may create it, if the broker creates topics on
+   * use). While no broker answers, it keeps asking, as the consumer would, until the receiver
+   * closes.
+   */
+  private boolean topicExists() {
+    while (!stopping) {
+      try {
+        List<PartitionInfo> partitions = consumer.partitionsFor(topic, TOPIC_WAIT);
+        return partitions != null && !partitions.isEmpty();
+      } catch (TimeoutException e) {
+        // no broker answered yet: ask again
+      } catch (UnknownTopicOrPartitionException e) {
+        return false;
+      }
+    }
+    return true; // closing anyway: the loop does not start
   }
 
   /** Moves fetched records into the local channel, waiting a little for room if it is full. */

@@ -23,7 +23,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -267,6 +269,31 @@ class KafkaChannelsTest {
       assertFalse(
           t.getName().equals("sluice-kafka-poller-" + topic + "-deserializer"),
           "the poller thread ended");
+    }
+  }
+
+  @Test
+  void receiverOfAnUnknownTopic_closesWithACauseNamingIt_andEndsItsPoller(KafkaBroker broker)
+      throws Exception {
+    String topic = "unknown-" + System.nanoTime();
+    KafkaReceiver<String> r =
+        KafkaChannels.receiverBuilder(topic, "unknown", new StringDeserializer())
+            .bootstrapServers(broker.bootstrap())
+            .property(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false)
+            .build();
+    try {
+      ChannelClosedException e = assertThrows(ChannelClosedException.class, () -> r.receive(WAIT));
+      assertTrue(
+          e.getCause() instanceof UnknownTopicOrPartitionException,
+          "the cause says the topic is unknown: " + e.getCause());
+      assertTrue(e.getCause().getMessage().contains(topic), e.getCause().getMessage());
+      assertTrue(r.isClosedForReceive());
+    } finally {
+      r.close();
+    }
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      assertFalse(
+          t.getName().equals("sluice-kafka-poller-" + topic + "-unknown"), "the poller ended");
     }
   }
 

@@ -7,6 +7,7 @@ package dev.sluice.coroutines
 import dev.sluice.channels.BufferOverflow as SluiceOverflow
 import dev.sluice.channels.Channel as SluiceChannel
 import dev.sluice.channels.Receiver
+import dev.sluice.channels.ReceiverView
 import dev.sluice.channels.Sender
 import dev.sluice.channels.internal.BufferedChannel
 import dev.sluice.channels.internal.Engines
@@ -100,12 +101,21 @@ public fun <E : Any> Sender<E>.asSendChannel(): SendChannel<E> = CoroutineChanne
  * A [dev.sluice.channels.Oneshot] is a receiver too: its view receives its value, then finds the
  * channel closed.
  *
+ * A [ReceiverView] (a receiver built over a Sluice channel elsewhere, such as a Kafka receiver of
+ * `channels-kafka`) gets a view over its source channel that turns each element with
+ * [ReceiverView.viewTaken] once the coroutine has it, and whose `cancel` calls the view's
+ * [ReceiverView.cancel] (which may block the calling thread, as a Kafka receiver's close does). Its
+ * receives, select clauses and iterator keep the source channel's promises: a coroutine cancelled
+ * while it waits took nothing, and one cancelled just as an element was handed to it gives the
+ * element back.
+ *
  * @return a kotlinx [ReceiveChannel] over the same queue
  * @receiver the Sluice receiver
- * @throws IllegalArgumentException if the receiver is not a Sluice channel or oneshot
+ * @throws IllegalArgumentException if the receiver is not a Sluice channel, oneshot, or
+ *   [ReceiverView] over one
  */
 public fun <E : Any> Receiver<E>.asReceiveChannel(): ReceiveChannel<E> =
-    CoroutineChannel(engineOf(this))
+    if (this is ReceiverView<E>) ViewReceiveChannel(this) else CoroutineChannel(engineOf(this))
 
 /**
  * The Java face of the Sluice channel behind this coroutine view: the way back from

@@ -37,8 +37,9 @@ import kotlinx.coroutines.flow.receiveAsFlow
  * it, as they drop any element.
  *
  * @return a flow of the received elements
- * @receiver a Sluice channel or [dev.sluice.channels.Oneshot]
- * @throws IllegalArgumentException if the receiver is not a Sluice channel or oneshot
+ * @receiver a Sluice channel, [dev.sluice.channels.Oneshot], or [dev.sluice.channels.ReceiverView]
+ * @throws IllegalArgumentException if the receiver is not a Sluice channel, oneshot, or view over
+ *   one
  */
 public fun <E : Any> Receiver<E>.receiveAsFlow(): Flow<E> = asReceiveChannel().receiveAsFlow()
 
@@ -58,8 +59,9 @@ public fun <E : Any> Receiver<E>.receiveAsFlow(): Flow<E> = asReceiveChannel().r
  * As for [receiveAsFlow]; then the channel is cancelled.
  *
  * @return a flow of the received elements that cancels the channel when its collection ends
- * @receiver a Sluice channel or [dev.sluice.channels.Oneshot]
- * @throws IllegalArgumentException if the receiver is not a Sluice channel or oneshot
+ * @receiver a Sluice channel, [dev.sluice.channels.Oneshot], or [dev.sluice.channels.ReceiverView]
+ * @throws IllegalArgumentException if the receiver is not a Sluice channel, oneshot, or view over
+ *   one
  */
 public fun <E : Any> Receiver<E>.consumeAsFlow(): Flow<E> = asReceiveChannel().consumeAsFlow()
 

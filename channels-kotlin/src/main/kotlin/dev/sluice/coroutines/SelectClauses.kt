@@ -190,6 +190,25 @@ internal object SelectClauses {
             CancellationAction.giveBackConstructor(engine, ClosedToken),
         )
 
+    /**
+     * [onReceiveThen] for `onReceiveCatching`: a closed channel gives a closed result, and
+     * [process] turns an element, once the clause won, into the result's value.
+     */
+    @Suppress("UNCHECKED_CAST")
+    fun <E : Any, R> onReceiveCatchingThen(
+        engine: BufferedChannel<E>,
+        process: (E) -> R,
+    ): SelectClause1<ChannelResult<R>> =
+        SluiceSelectClause<Any?, ChannelResult<R>>(
+            engine,
+            { _, select, _ -> registerReceive(engine, select) },
+            { _, _, result ->
+                if (result === ClosedToken) ChannelResult.closed<R>(engine.closeCauseOrNull())
+                else ChannelResult.success(process(result as E))
+            },
+            CancellationAction.giveBackConstructor(engine, ClosedToken),
+        )
+
     /** Boxes on purpose: a select's result travels as `Any?`. */
     @Suppress("UNCHECKED_CAST")
     private fun <E : Any> catchingResult(engine: BufferedChannel<E>, result: Any?): Any? =
