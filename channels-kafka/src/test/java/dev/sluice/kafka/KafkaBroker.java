@@ -150,6 +150,12 @@ final class KafkaBroker implements AutoCloseable {
             "transaction.state.log.replication.factor=1",
             "transaction.state.log.min.isr=1",
             "group.initial.rebalance.delay.ms=0",
+            // A crashed broker's registration lingers at the controller until its session times
+            // out: the restarted one cannot register before (DuplicateBrokerRegistration). A
+            // broker that may be killed uses a short session, so it comes back in seconds; the
+            // shared one keeps Kafka's defaults.
+            owned ? "broker.session.timeout.ms=3000" : "",
+            owned ? "broker.heartbeat.interval.ms=500" : "",
             ""));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process format =
@@ -222,6 +228,7 @@ final class KafkaBroker implements AutoCloseable {
    */
   void stop(boolean hard) throws InterruptedException {
     requireOwned("stop");
+    long t0 = System.nanoTime();
     Process p = process;
     if (hard) {
       p.destroyForcibly();
@@ -234,6 +241,9 @@ final class KafkaBroker implements AutoCloseable {
     if (!p.waitFor(30, TimeUnit.SECONDS)) {
       throw new IllegalStateException("the broker's process did not end: pid " + p.pid());
     }
+    System.out.printf(
+        "broker %s %s in %d ms%n",
+        bootstrap, hard ? "killed" : "stopped", (System.nanoTime() - t0) / 1_000_000);
   }
 
   /**
@@ -245,7 +255,10 @@ final class KafkaBroker implements AutoCloseable {
     if (process.isAlive()) {
       throw new IllegalStateException("the broker is running: stop it first");
     }
+    long t0 = System.nanoTime();
     launch();
+    System.out.printf(
+        "broker %s restarted in %d ms%n", bootstrap, (System.nanoTime() - t0) / 1_000_000);
   }
 
   private void requireOwned(String what) {
