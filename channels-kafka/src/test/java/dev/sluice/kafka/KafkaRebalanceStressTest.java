@@ -173,7 +173,9 @@ class KafkaRebalanceStressTest {
       producer.start();
 
       // when: members join, receive a while on every face, and leave, one after another
+      int visits = 0;
       for (int round = 0; round < VISITS && total.get() < n && !late.getAsBoolean(); round++) {
+        visits++;
         KafkaReceiver<String> visitor = KafkaChannelsTest.receiver(broker, topic, "churn", 16);
         int until = Math.min(n, total.get() + share);
         List<Thread> visiting = new ArrayList<>();
@@ -197,6 +199,7 @@ class KafkaRebalanceStressTest {
       }
 
       // then: each record once, none left over
+      System.out.printf("rebalance stress: %d records, %d visiting members%n", n, visits);
       List<String> all = new ArrayList<>(got);
       assertEquals(n, sent.size(), "records sent");
       assertEquals(n, all.size(), "records received in all");
