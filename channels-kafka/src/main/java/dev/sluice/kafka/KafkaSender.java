@@ -49,6 +49,47 @@ import org.jspecify.annotations.Nullable;
  * producer itself also waits, up to {@code max.block.ms}, and so does the first send to a topic
  * whose metadata the producer does not have yet.
  *
+ * <h2>How long a send waits</h2>
+ *
+ * Once a record has room, a send waits in two stages, each bounded by a producer property (set them
+ * with {@link KafkaSenderBuilder#property}):
+ *
+ * <ul>
+ *   <li>Handing the record to the producer waits for the topic's metadata and for buffer space at
+ *       most {@code max.block.ms} (Kafka's default: 60 s). This wait is in the calling thread, for
+ *       {@link #sendAsync} too when it has room at once (otherwise in a thread of this sender's).
+ *   <li>The acknowledgement comes, or the producer gives up, at most {@code delivery.timeout.ms}
+ *       after the hand-over (Kafka's default: 120 s). Until then the producer retries on its own,
+ *       across broker restarts and leader changes, each request bounded by {@code
+ *       request.timeout.ms}.
+ * </ul>
+ *
+ * So with Kafka's defaults a send that has room returns or fails within about three minutes,
+ * whatever the broker does; {@link #send(Object)}'s wait for room is bounded by the same stages of
+ * the records ahead of it.
+ *
+ * <h2>Failures</h2>
+ *
+ * A send that did not get its acknowledgement fails with a {@link KafkaException} whose message
+ * names the topic and whose cause is the producer's reason, among them:
+ *
+ * <ul>
+ *   <li><b>A topic the brokers do not know</b> (and do not create on demand): the producer waits
+ *       {@code max.block.ms} for its metadata, then the send fails, caused by {@link
+ *       org.apache.kafka.common.errors.TimeoutException} ("Topic ... not present in metadata").
+ *       Nothing was written; each later send waits and fails the same way.
+ *   <li><b>Brokers down for longer than {@code delivery.timeout.ms}</b>: the send fails, caused by
+ *       a {@code TimeoutException}; the record may or may not have been written. A broker that
+ *       comes back within that time makes the send return normally.
+ * </ul>
+ *
+ * A send that returned was acknowledged, with {@code acks=all} by every in-sync replica: it was
+ * written at least once, and survives a broker's restart or the crash of its process (the operating
+ * system keeps what the broker wrote; a machine's crash can lose what a lone broker had not yet
+ * flushed, which is what replicas are for). Duplicates are not expected but not promised here: the
+ * producer's idempotence ({@code enable.idempotence}, on unless the properties turn it off) writes
+ * a batch that the producer retried only once, and this sender never retries a failed send.
+ *
  * <h2>Interruption</h2>
  *
  * A thread interrupted before its record was handed to the producer gets {@link
@@ -60,7 +101,8 @@ import org.jspecify.annotations.Nullable;
  *
  * {@link #close()} makes sends fail with {@link ChannelClosedException} (waiting ones too), then
  * closes the producer, which flushes: it returns once every record already handed to the producer
- * was acknowledged or failed. There are no receivers on this side: the topic outlives the sender.
+ * was acknowledged or failed, so within the bounds above. There are no receivers on this side: the
+ * topic outlives the sender.
  *
  * <h2>Not supported</h2>
  *
@@ -319,8 +361,10 @@ public final class KafkaSender<E> implements Sender<E> {
   /**
    * Closes this sender: later sends and sends waiting for room fail with {@link
    * ChannelClosedException}, then the producer is closed, which returns once every record handed to
-   * it was acknowledged or failed. A second call returns {@code false} at once, without waiting for
-   * the first one's flush.
+   * it was acknowledged or failed. It waits first for a send that is handing its record to the
+   * producer (at most {@code max.block.ms}), then for the acknowledgements (at most {@code
+   * delivery.timeout.ms}): see the class comment. A second call returns {@code false} at once,
+   * without waiting for the first one's flush.
    *
    * @return {@code true} if this call closed the sender
    */
@@ -505,7 +549,11 @@ public final class KafkaSender<E> implements Sender<E> {
     }
   }
 
+  /**
+   * The failure of a send: names the topic, and says why in its message too, not only its cause.
+   */
   private KafkaException notAcknowledged(Throwable cause) {
-    return new KafkaException("record to topic " + topic + " not acknowledged", cause);
+    return new KafkaException(
+        "record to topic " + topic + " not acknowledged: " + cause.getMessage(), cause);
   }
 }

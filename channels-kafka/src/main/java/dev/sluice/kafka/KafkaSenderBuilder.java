@@ -47,6 +47,11 @@ public final class KafkaSenderBuilder<E> {
   /**
    * Sets one producer property, as {@link ProducerConfig} names them.
    *
+   * <p>Three of them bound how long a send waits when a broker is slow, down, or does not know the
+   * topic: {@code max.block.ms} (handing the record over), {@code delivery.timeout.ms} (its
+   * acknowledgement) and {@code request.timeout.ms} (each try); {@link KafkaSender}'s class comment
+   * says what each bounds and what a send that outlasts it throws.
+   *
    * @param name the property's name
    * @param value its value
    * @return this builder

@@ -13,8 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -26,27 +28,53 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * A real Kafka broker for the tests: one KRaft node (broker and controller), in a JVM of its own,
- * on free loopback ports, with its logs under {@code target/kafka}.
+ * on free loopback ports, with its logs under {@code target/kafka}, and topics made only by {@link
+ * #createTopic} ({@code auto.create.topics.enable=false}: an unknown topic is an error, as on a
+ * production cluster that forbids auto-creation).
  *
- * <p>Invariant: at most one broker per test run, started on first use and stopped when the run ends
- * (JUnit closes the root store), or by a shutdown hook if the test JVM ends otherwise; no broker
- * process outlives the test JVM that started it. The broker's class path is the one Maven resolved
- * for {@code kafka_2.13}, handed over in the system property {@code sluice.kafka.brokerClasspath}.
+ * <p>Invariant: at most one <em>shared</em> broker per test run, handed out by {@link Resolver},
+ * started on first use, never stopped before the run ends (JUnit closes the root store then); a
+ * test that stops a broker starts one of its own with {@link #startOwn()}, and closes it. No broker
+ * process outlives the test JVM that started it (a shutdown hook kills whichever process is
+ * current). A restarted broker keeps its ports and its log dirs, so what it acknowledged survives.
+ * The broker's class path is the one Maven resolved for {@code kafka_2.13}, handed over in the
+ * system property {@code sluice.kafka.brokerClasspath}.
  */
 final class KafkaBroker implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final AtomicInteger TOPICS = new AtomicInteger();
 
-  private final Process process;
+  private final boolean owned;
+  private final Path work;
+  private final List<String> command;
   private final String bootstrap;
   private final Admin admin;
   private final Thread killer;
+  /* The broker's current process: replaced by restart(), read by the shutdown hook. */
+  private volatile Process process;
+  private int launches;
 
-  private KafkaBroker(Process process, String bootstrap, Admin admin, Thread killer) {
-    this.process = process;
+  private KafkaBroker(boolean owned, Path work, List<String> command, String bootstrap) {
+    this.owned = owned;
+    this.work = work;
+    this.command = command;
     this.bootstrap = bootstrap;
-    this.admin = admin;
-    this.killer = killer;
+    this.admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+    this.killer =
+        new Thread(
+            () -> {
+              Process p = process;
+              if (p != null) {
+                p.destroyForcibly();
+              }
+            },
+            "kafka-broker-killer");
+    Runtime.getRuntime().addShutdownHook(killer);
   }
 
   /** The {@code bootstrap.servers} of this broker. */
@@ -65,18 +93,40 @@ final class KafkaBroker implements AutoCloseable {
     return name;
   }
 
-  /** Starts a broker and waits until it answers an admin request. */
+  /** The names of the topics this broker has, internal ones left out. */
+  Set<String> topics() {
+    try {
+      return admin.listTopics().names().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException | ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot list the topics", e);
+    }
+  }
+
+  /** Starts the run's shared broker: {@link #stop} and {@link #restart} refuse it. */
   static KafkaBroker start() throws IOException, InterruptedException {
+    return start(false);
+  }
+
+  /**
+   * Starts a broker of the caller's own, independent of the shared one: the caller may stop and
+   * restart it, and must close it.
+   */
+  static KafkaBroker startOwn() throws IOException, InterruptedException {
+    return start(true);
+  }
+
+  private static KafkaBroker start(boolean owned) throws IOException, InterruptedException {
     String classpath = System.getProperty("sluice.kafka.brokerClasspath");
     if (classpath == null || classpath.isBlank()) {
       throw new IllegalStateException(
           "sluice.kafka.brokerClasspath is not set: run the tests through Maven");
     }
     Path work =
-        Path.of(System.getProperty("sluice.kafka.workDir", "target/kafka"))
-            .toAbsolutePath()
-            .resolve("broker-" + System.currentTimeMillis());
-    Files.createDirectories(work);
+        Files.createTempDirectory(
+            Files.createDirectories(
+                Path.of(System.getProperty("sluice.kafka.workDir", "target/kafka"))
+                    .toAbsolutePath()),
+            "broker-" + System.currentTimeMillis() + "-");
     int port = freePort();
     int controllerPort = freePort();
     Path config = work.resolve("server.properties");
@@ -94,11 +144,18 @@ final class KafkaBroker implements AutoCloseable {
             "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
             "log.dirs=" + work.resolve("data"),
             "num.partitions=1",
+            "auto.create.topics.enable=false",
             "offsets.topic.replication.factor=1",
             "offsets.topic.num.partitions=4",
             "transaction.state.log.replication.factor=1",
             "transaction.state.log.min.isr=1",
             "group.initial.rebalance.delay.ms=0",
+            // A crashed broker's registration lingers at the controller until its session times
+            // out: the restarted one cannot register before (DuplicateBrokerRegistration). A
+            // broker that may be killed uses a short session, so it comes back in seconds; the
+            // shared one keeps Kafka's defaults.
+            owned ? "broker.session.timeout.ms=3000" : "",
+            owned ? "broker.heartbeat.interval.ms=500" : "",
             ""));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process format =
@@ -121,42 +178,93 @@ final class KafkaBroker implements AutoCloseable {
       throw new IllegalStateException(
           "formatting the broker's storage failed: see " + work.resolve("format.log"));
     }
-    Process broker =
-        new ProcessBuilder(java, "-Xmx512m", "-cp", classpath, "kafka.Kafka", config.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(work.resolve("broker.log").toFile())
-            .start();
-    Thread killer = new Thread(broker::destroyForcibly, "kafka-broker-killer");
-    Runtime.getRuntime().addShutdownHook(killer);
-    String bootstrap = "127.0.0.1:" + port;
-    Admin admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
-    KafkaBroker started = new KafkaBroker(broker, bootstrap, admin, killer);
+    KafkaBroker broker =
+        new KafkaBroker(
+            owned,
+            work,
+            List.of(java, "-Xmx512m", "-cp", classpath, "kafka.Kafka", config.toString()),
+            "127.0.0.1:" + port);
+    try {
+      broker.launch();
+    } catch (RuntimeException | InterruptedException | IOException e) {
+      broker.close();
+      throw e;
+    }
+    return broker;
+  }
+
+  /**
+   * Starts the broker's process on this broker's config (so its ports and log dirs) and waits until
+   * it answers an admin request. Each launch logs to a file of its own.
+   */
+  private void launch() throws IOException, InterruptedException {
+    Path log = work.resolve("broker-" + ++launches + ".log");
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    process = p;
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (true) {
-      if (!broker.isAlive()) {
-        started.close();
-        throw new IllegalStateException("the broker exited: see " + work.resolve("broker.log"));
+      if (!p.isAlive()) {
+        throw new IllegalStateException("the broker exited: see " + log);
       }
       try {
         admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
-        return started;
-      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        return;
+      } catch (ExecutionException | TimeoutException e) {
         if (System.nanoTime() > deadline) {
-          started.close();
           throw new IllegalStateException(
-              "the broker did not answer in "
-                  + START_TIMEOUT
-                  + ": see "
-                  + work.resolve("broker.log"),
-              e);
+              "the broker did not answer in " + START_TIMEOUT + ": see " + log, e);
         }
         Thread.sleep(200);
       }
+    }
+  }
+
+  /**
+   * Stops the broker's process and waits until it is gone: {@code hard} kills it at once (SIGKILL,
+   * as a crash would: no controlled shutdown, its logs recovered on restart), otherwise it is asked
+   * to stop (SIGTERM: a controlled shutdown) and killed if it does not within 30 s. Only for a
+   * broker of the caller's own ({@link #startOwn()}).
+   */
+  void stop(boolean hard) throws InterruptedException {
+    requireOwned("stop");
+    long t0 = System.nanoTime();
+    Process p = process;
+    if (hard) {
+      p.destroyForcibly();
+    } else {
+      p.destroy();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the broker's process did not end: pid " + p.pid());
+    }
+    System.out.printf(
+        "broker %s %s in %d ms%n",
+        bootstrap, hard ? "killed" : "stopped", (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /**
+   * Starts the stopped broker again, on the same ports and log dirs, and waits until it answers.
+   * Only for a broker of the caller's own ({@link #startOwn()}).
+   */
+  void restart() throws IOException, InterruptedException {
+    requireOwned("restart");
+    if (process.isAlive()) {
+      throw new IllegalStateException("the broker is running: stop it first");
+    }
+    long t0 = System.nanoTime();
+    launch();
+    System.out.printf(
+        "broker %s restarted in %d ms%n", bootstrap, (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private void requireOwned(String what) {
+    if (!owned) {
+      throw new IllegalStateException(
+          "cannot " + what + " the run's shared broker: other tests use it; use startOwn()");
     }
   }
 
@@ -172,14 +280,17 @@ final class KafkaBroker implements AutoCloseable {
     try {
       admin.close(Duration.ofSeconds(5));
     } finally {
-      process.destroy();
-      try {
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      Process p = process;
+      if (p != null) {
+        p.destroy();
+        try {
+          if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+          }
+        } catch (InterruptedException e) {
+          p.destroyForcibly();
+          Thread.currentThread().interrupt();
         }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
       }
       try {
         Runtime.getRuntime().removeShutdownHook(killer);

@@ -33,10 +33,29 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>Invariant: whatever the interleaving, each record sent is received exactly once across all the
  * receivers of the group, all in this process.
+ *
+ * <p>The default build sends 6,000 records through 4 members' visits (seconds); {@code
+ * -Pstress-long} sends 120,000 through 60 visits (minutes): see {@link KafkaSoak}.
  */
 @ExtendWith(KafkaBroker.Resolver.class)
 class KafkaRebalanceStressTest {
   private static final Duration STEP = Duration.ofMillis(50);
+
+  /** Records sent in all. */
+  private static final int RECORDS = KafkaSoak.size(6_000, 120_000);
+
+  /** Members that join, receive their share of the records, and leave, one after another. */
+  private static final int VISITS = KafkaSoak.size(4, 60);
+
+  /**
+   * The producer's pause after each 500 records: the long run paces them (about 500 a second) so
+   * that records flow through all its visits, which take a few seconds each.
+   */
+  private static final Duration PACE = Duration.ofMillis(KafkaSoak.size(100, 1_000));
+
+  /** How long the callers go on before they give up on a lost record; the joins' bound too. */
+  private static final Duration GIVE_UP =
+      KafkaSoak.LONG ? Duration.ofMinutes(30) : Duration.ofSeconds(90);
 
   /** Receives once through face {@code face % 5}; adds what it got to {@code out}. */
   static int receiveOnce(KafkaReceiver<String> r, int face, ConcurrentLinkedQueue<String> out)
@@ -116,7 +135,10 @@ class KafkaRebalanceStressTest {
   void membersComeAndGoWhileCallersReceive_eachRecordReceivedOnce(KafkaBroker broker)
       throws Exception {
     String topic = broker.createTopic("churn", 6);
-    int n = 6000;
+    int n = RECORDS;
+    // each visitor stays while the group receives its share, and the steady member gets the rest
+    int share = KafkaSoak.size(400, n / (VISITS + 2));
+    long join = GIVE_UP.toMillis() + 30_000;
     KafkaSender<String> s =
         KafkaChannels.senderBuilder(topic, new StringSerializer())
             .bootstrapServers(broker.bootstrap())
@@ -130,7 +152,7 @@ class KafkaRebalanceStressTest {
     List<Thread> callers = new ArrayList<>();
     // A lost record would leave the callers waiting for it: they give up at this deadline, and the
     // assertions below say what is missing.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    long deadline = System.nanoTime() + GIVE_UP.toNanos();
     BooleanSupplier late = () -> System.nanoTime() > deadline;
     try {
       // given: a steady member with two callers on different faces, and records flowing in
@@ -142,7 +164,7 @@ class KafkaRebalanceStressTest {
                 try {
                   for (int i = 0; i < n; i += 500) {
                     sent.addAll(KafkaGroupTest.sendAll(s, "c", i, Math.min(n, i + 500)));
-                    Thread.sleep(100);
+                    Thread.sleep(PACE.toMillis());
                   }
                 } catch (Exception e) {
                   throw new IllegalStateException(e);
@@ -151,9 +173,11 @@ class KafkaRebalanceStressTest {
       producer.start();
 
       // when: members join, receive a while on every face, and leave, one after another
-      for (int round = 0; round < 4 && total.get() < n && !late.getAsBoolean(); round++) {
+      int visits = 0;
+      for (int round = 0; round < VISITS && total.get() < n && !late.getAsBoolean(); round++) {
+        visits++;
         KafkaReceiver<String> visitor = KafkaChannelsTest.receiver(broker, topic, "churn", 16);
-        int until = Math.min(n, total.get() + 400);
+        int until = Math.min(n, total.get() + share);
         List<Thread> visiting = new ArrayList<>();
         for (int c = 0; c < 2; c++) {
           visiting.add(
@@ -165,16 +189,17 @@ class KafkaRebalanceStressTest {
                   c * 3 + round));
         }
         for (Thread t : visiting) {
-          t.join(120_000);
+          t.join(join);
         }
         visitor.close();
       }
-      producer.join(120_000);
+      producer.join(join);
       for (Thread t : callers) {
-        t.join(120_000);
+        t.join(join);
       }
 
       // then: each record once, none left over
+      System.out.printf("rebalance stress: %d records, %d visiting members%n", n, visits);
       List<String> all = new ArrayList<>(got);
       assertEquals(n, sent.size(), "records sent");
       assertEquals(n, all.size(), "records received in all");
