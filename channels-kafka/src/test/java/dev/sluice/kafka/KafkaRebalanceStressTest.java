@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sluice.channels.Select;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -58,11 +59,10 @@ class KafkaRebalanceStressTest {
       KafkaSoak.LONG ? Duration.ofMinutes(30) : Duration.ofSeconds(90);
 
   /** Receives once through face {@code face % 5}; adds what it got to {@code out}. */
-  static int receiveOnce(KafkaReceiver<String> r, int face, ConcurrentLinkedQueue<String> out)
-      throws Exception {
+  static <T> int receiveOnce(KafkaReceiver<T> r, int face, Collection<T> out) throws Exception {
     switch (face % 5) {
       case 0 -> {
-        String v = r.receive(STEP);
+        T v = r.receive(STEP);
         if (v != null) {
           out.add(v);
           return 1;
@@ -70,7 +70,7 @@ class KafkaRebalanceStressTest {
         return 0;
       }
       case 1 -> {
-        CompletableFuture<String> f = r.receiveAsync();
+        CompletableFuture<T> f = r.receiveAsync();
         try {
           out.add(f.get(STEP.toMillis(), TimeUnit.MILLISECONDS));
           return 1;
@@ -83,7 +83,7 @@ class KafkaRebalanceStressTest {
         }
       }
       case 2 -> {
-        String v = Select.select(r.onReceive(x -> x), Select.onTimeout(STEP, () -> null));
+        T v = Select.select(r.onReceive(x -> x), Select.onTimeout(STEP, () -> null));
         if (v != null) {
           out.add(v);
           return 1;
@@ -91,13 +91,13 @@ class KafkaRebalanceStressTest {
         return 0;
       }
       case 3 -> {
-        List<String> batch = new ArrayList<>();
+        List<T> batch = new ArrayList<>();
         int n = r.receiveMany(batch, 7, STEP);
         out.addAll(batch);
         return n;
       }
       default -> {
-        String v = r.tryReceive();
+        T v = r.tryReceive();
         if (v == null) {
           Thread.sleep(1);
           return 0;
@@ -109,9 +109,9 @@ class KafkaRebalanceStressTest {
   }
 
   /** A caller thread: receives through all faces in turn until {@code stop} says so. */
-  static Thread caller(
-      KafkaReceiver<String> r,
-      ConcurrentLinkedQueue<String> out,
+  static <T> Thread caller(
+      KafkaReceiver<T> r,
+      Collection<T> out,
       AtomicInteger total,
       BooleanSupplier stop,
       int firstFace) {
