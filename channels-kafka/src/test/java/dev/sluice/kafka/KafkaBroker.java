@@ -32,8 +32,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * (JUnit closes the root store), or by a shutdown hook if the test JVM ends otherwise; no broker
  * process outlives the test JVM that started it. The broker's class path is the one Maven resolved
  * for {@code kafka_2.13}, handed over in the system property {@code sluice.kafka.brokerClasspath}.
+ *
+ * <p>Public, with the members below, for the docs' snippets and the examples, which start it through
+ * this module's test jar rather than a launcher of their own.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final AtomicInteger TOPICS = new AtomicInteger();
 
@@ -50,12 +53,12 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /** The {@code bootstrap.servers} of this broker. */
-  String bootstrap() {
+  public String bootstrap() {
     return bootstrap;
   }
 
   /** Creates a fresh topic with {@code partitions} partitions and returns its name. */
-  String createTopic(String prefix, int partitions) {
+  public String createTopic(String prefix, int partitions) {
     String name = prefix + "-" + TOPICS.incrementAndGet();
     try {
       admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
@@ -66,7 +69,7 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /** Starts a broker and waits until it answers an admin request. */
-  static KafkaBroker start() throws IOException, InterruptedException {
+  public static KafkaBroker start() throws IOException, InterruptedException {
     String classpath = System.getProperty("sluice.kafka.brokerClasspath");
     if (classpath == null || classpath.isBlank()) {
       throw new IllegalStateException(
@@ -190,7 +193,7 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /** Hands a test the run's one broker, started on first use and closed when the run ends. */
-  static final class Resolver implements ParameterResolver {
+  public static final class Resolver implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
       return parameter.getParameter().getType() == KafkaBroker.class;
