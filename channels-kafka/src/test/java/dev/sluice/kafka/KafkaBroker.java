@@ -33,8 +33,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * process outlives the test JVM that started it. The broker's class path is the one Maven resolved
  * for {@code kafka_2.13}, handed over in the system property {@code sluice.kafka.brokerClasspath}.
  *
- * <p>Public, with the members below, for the docs' snippets and the examples, which start it through
- * this module's test jar rather than a launcher of their own.
+ * <p>Public, with the members below, for the docs' snippets and the examples, which start it
+ * through this module's test jar rather than a launcher of their own.
  */
 public final class KafkaBroker implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
