@@ -46,10 +46,10 @@ public final class OrderService {
     try {
       List<CompletableFuture<Void>> acknowledged = new ArrayList<>(count);
       for (int id = 0; id < count; id++) {
-        // Never blocks: a send beyond 256 in flight waits for room inside the sender, in order.
+        // Waits for no room here: a send beyond 256 in flight waits inside the sender, in order.
         acknowledged.add(orders.sendAsync(Orders.order(id)));
       }
-      CompletableFuture.allOf(acknowledged.toArray(CompletableFuture[]::new))
+      CompletableFuture.allOf(acknowledged.toArray(new CompletableFuture<?>[0]))
           .get(ACK_WAIT_SECONDS, TimeUnit.SECONDS);
     } finally {
       orders.close(); // flushes: returns once every record handed over was acknowledged or failed
