@@ -94,15 +94,15 @@ class KafkaSnippetsTest {
     KafkaSender<String> sender =
         KafkaChannels.senderBuilder(topic, new StringSerializer())
             .bootstrapServers(bootstrap)
-            .maxInFlight(256)                           // "full": 256 records not yet acknowledged
+            .maxInFlight(256)                             // "full": 256 records not yet acknowledged
             .property(ProducerConfig.ACKS_CONFIG, "all")  // the default: every in-sync replica
             .build();
     KafkaReceiver<Delivery<String>> receiver =
         KafkaChannels.receiverBuilder(topic, "billing", new StringDeserializer())
             .bootstrapServers(bootstrap)
-            .prefetch(64)                               // fetched ahead, not yet received
-            .handOverWait(Duration.ofSeconds(5))        // a rebalance waits this long for acks
-            .closeTimeout(Duration.ofSeconds(15))       // close waits this long for the poller
+            .prefetch(64)                                 // fetched ahead, not yet received
+            .handOverWait(Duration.ofSeconds(5))          // a rebalance waits this long for acks
+            .closeTimeout(Duration.ofSeconds(15))         // close waits this long for the poller
             .property(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100)
             .buildAcked();
     // end snippet

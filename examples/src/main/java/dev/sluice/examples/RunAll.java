@@ -28,8 +28,8 @@ public final class RunAll {
 
   /**
    * How long {@link AcrossJvms} may take: it starts a Kafka broker and two more JVMs before its
-   * first order. It took 39 s on two cores (the broker up in 11 s), but a broker may take up to the
-   * 90 s KafkaBroker allows it.
+   * first order. It took 30 to 50 s on two shared cores (the broker up in 9 to 22 s), but a broker
+   * may take up to the 90 s KafkaBroker allows it.
    */
   private static final Duration KAFKA_LIMIT = Duration.ofSeconds(120);
 
