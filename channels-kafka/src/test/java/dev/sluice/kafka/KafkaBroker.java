@@ -39,8 +39,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * current). A restarted broker keeps its ports and its log dirs, so what it acknowledged survives.
  * The broker's class path is the one Maven resolved for {@code kafka_2.13}, handed over in the
  * system property {@code sluice.kafka.brokerClasspath}.
+ *
+ * <p>Public, with the members below, for the docs' snippets and the examples, which start it
+ * through this module's test jar rather than a launcher of their own.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final AtomicInteger TOPICS = new AtomicInteger();
 
@@ -78,12 +81,12 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /** The {@code bootstrap.servers} of this broker. */
-  String bootstrap() {
+  public String bootstrap() {
     return bootstrap;
   }
 
   /** Creates a fresh topic with {@code partitions} partitions and returns its name. */
-  String createTopic(String prefix, int partitions) {
+  public String createTopic(String prefix, int partitions) {
     String name = prefix + "-" + TOPICS.incrementAndGet();
     try {
       admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
@@ -103,7 +106,7 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /** Starts the run's shared broker: {@link #stop} and {@link #restart} refuse it. */
-  static KafkaBroker start() throws IOException, InterruptedException {
+  public static KafkaBroker start() throws IOException, InterruptedException {
     return start(false);
   }
 
@@ -301,7 +304,7 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /** Hands a test the run's one broker, started on first use and closed when the run ends. */
-  static final class Resolver implements ParameterResolver {
+  public static final class Resolver implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
       return parameter.getParameter().getType() == KafkaBroker.class;

@@ -1,7 +1,7 @@
 package dev.sluice.examples;
 
 /** The examples' own assertion: always on (unlike {@code assert}), and says what went wrong. */
-final class Check {
+public final class Check {
   private Check() {}
 
   /**
@@ -11,7 +11,7 @@ final class Check {
    * @param what the expectation, in words
    * @throws AssertionError if {@code condition} is false
    */
-  static void that(boolean condition, String what) {
+  public static void that(boolean condition, String what) {
     if (!condition) {
       throw new AssertionError("example went wrong: expected " + what);
     }
