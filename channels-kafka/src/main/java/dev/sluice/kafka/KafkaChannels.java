@@ -68,8 +68,8 @@ public final class KafkaChannels {
   /**
    * A receiver of {@code topic} in consumer group {@code groupId} whose elements are {@link
    * Delivery deliveries}, with the default settings: commits follow {@link Delivery#ack()}, so a
-   * record is delivered again after a crash or a rebalance unless it was acknowledged. See {@link
-   * KafkaReceiver} for the delivery promise.
+   * record is delivered again after a crash or a rebalance unless it, and every record before it in
+   * its partition, was acknowledged. See {@link KafkaReceiver} for the delivery promise.
    *
    * @param bootstrapServers the brokers to connect to first, {@code host:port} separated by commas
    * @param topic the topic to read

@@ -62,12 +62,13 @@ import org.jspecify.annotations.Nullable;
  * {@linkplain Delivery#ack() acknowledged}; when a partition leaves it, it waits a bounded time
  * ({@link KafkaReceiverBuilder#handOverWait}) for the deliveries its callers hold to be
  * acknowledged, then commits, and acknowledgements after that do not count ({@code ack()} returns
- * {@code false}): those records go to the partition's next owner again. Within a process, a record
- * acknowledged in time is processed once; a record received and never acknowledged is delivered
- * again after the hand-over, with the records after it. Within a partition, records are received in
- * offset order; across partitions there is no order. A record whose value deserializes to {@code
- * null} (a tombstone) cannot be carried by a channel: the receiver fails on it, as it does on a
- * deserializer's exception.
+ * {@code false}): those records go to the partition's next owner again. Within a process, if every
+ * delivery is acknowledged before its partition's hand-over ends, each record is processed once. A
+ * record not acknowledged by then is delivered again to the next owner, and so is every record
+ * after it in its partition, acknowledged or not: commits follow acknowledgements in offset order.
+ * Within a partition, records are received in offset order; across partitions there is no order. A
+ * record whose value deserializes to {@code null} (a tombstone) cannot be carried by a channel: the
+ * receiver fails on it, as it does on a deserializer's exception.
  *
  * <p>It is a {@link ReceiverView} of its local channel, so the Kotlin face of {@code
  * channels-kotlin} works on it: {@code asReceiveChannel()} gives a kotlinx {@code ReceiveChannel}

@@ -23,41 +23,44 @@ import org.junit.jupiter.api.Test
 class FlowAdapterKotlinSnippetsTest {
 
     @Test
-    fun readmeFlowKotlin() = runBlocking {
-        val got = mutableListOf<String>()
-        fun println(job: String) {
-            got += job
-        }
-        // spotless:off
+    fun readmeFlowKotlin() =
+        runBlocking<Unit> {
+            val got = mutableListOf<String>()
+            fun println(job: String) {
+                got += job
+            }
+            // spotless:off
         // snippet: readme-flow-kotlin
         val jobs = Channel.bounded<String>(64)
         launch { flowOf("resize", "crop").sendTo(jobs) }   // suspends while jobs is full, then closes it
         jobs.receiveAsFlow().collect { println(it) }       // collectors compete with every other receiver
         // end snippet
         // spotless:on
-        assertEquals(listOf("resize", "crop"), got)
-        assertEquals(emptyList<String>(), jobs.receiveAsFlow().toList())
-    }
+            assertEquals(listOf("resize", "crop"), got)
+            assertEquals(emptyList<String>(), jobs.receiveAsFlow().toList())
+        }
 
     @Test
-    fun adaptersReceiveOrConsume() = runBlocking {
-        val jobs = Channel.bounded<String>(16)
-        for (job in listOf("a", "b", "c", "d", "e")) jobs.send(job)
-        // spotless:off
+    fun adaptersReceiveOrConsume() =
+        runBlocking<Unit> {
+            val jobs = Channel.bounded<String>(16)
+            for (job in listOf("a", "b", "c", "d", "e")) jobs.send(job)
+            // spotless:off
         // snippet: adapters-receive-or-consume
         val firstTwo = jobs.receiveAsFlow().take(2).toList()   // [a, b]; jobs keeps the rest, open
         val third = jobs.consumeAsFlow().take(1).toList()      // [c]; then jobs is cancelled
         // end snippet
         // spotless:on
-        assertEquals(listOf("a", "b"), firstTwo)
-        assertEquals(listOf("c"), third)
-        assertTrue(jobs.isClosedForSend)
-        assertThrows(ChannelClosedException::class.java) { jobs.trySend("f") }
-    }
+            assertEquals(listOf("a", "b"), firstTwo)
+            assertEquals(listOf("c"), third)
+            assertTrue(jobs.isClosedForSend)
+            assertThrows(ChannelClosedException::class.java) { jobs.trySend("f") }
+        }
 
     @Test
-    fun adaptersFanInKotlin() = runBlocking {
-        // spotless:off
+    fun adaptersFanInKotlin() =
+        runBlocking<Unit> {
+            // spotless:off
         // snippet: adapters-fan-in-kotlin
         val merged = Channel.bounded<Int>(16)
         coroutineScope {
@@ -68,7 +71,7 @@ class FlowAdapterKotlinSnippetsTest {
         val total = merged.receiveAsFlow().toList().sum()   // 10
         // end snippet
         // spotless:on
-        assertEquals(10, total)
-        assertTrue(merged.isClosedForReceive)
-    }
+            assertEquals(10, total)
+            assertTrue(merged.isClosedForReceive)
+        }
 }

@@ -39,11 +39,12 @@ import org.junit.jupiter.api.Test
 class KotlinSnippetsTest {
 
     @Test
-    fun permitsKotlin() = runBlocking {
-        val results = Channel.bounded<String>(1).asCoroutineChannel()
-        val cancels = Channel.bounded<Unit>(1).asCoroutineChannel()
-        fun compute() = "result"
-        // spotless:off
+    fun permitsKotlin() =
+        runBlocking<Unit> {
+            val results = Channel.bounded<String>(1).asCoroutineChannel()
+            val cancels = Channel.bounded<Unit>(1).asCoroutineChannel()
+            fun compute() = "result"
+            // spotless:off
         // snippet: permits-kotlin
         val outcome = select<String> {
             results.onReserve { permit ->                  // a place is held: now compute
@@ -54,14 +55,15 @@ class KotlinSnippetsTest {
         }
         // end snippet
         // spotless:on
-        assertEquals("sent", outcome)
-        assertEquals("result", results.receive())
-    }
+            assertEquals("sent", outcome)
+            assertEquals("result", results.receive())
+        }
 
     @Test
-    fun ownershipKotlinPipeline() = runBlocking {
-        val total = coroutineScope {
-            // spotless:off
+    fun ownershipKotlinPipeline() =
+        runBlocking<Unit> {
+            val total = coroutineScope {
+                // spotless:off
             // snippet: ownership-kotlin-pipeline
             val numbers = Channel.handles<Int>(16)
             val squares = Channel.handles<Long>(16)
@@ -87,15 +89,16 @@ class KotlinSnippetsTest {
             val total = squares.receiver().use { it.asReceiveChannel().toList().sum() }
             // end snippet
             // spotless:on
-            total
+                total
+            }
+            assertEquals((1..300).sumOf { it.toLong() * it }, total)
         }
-        assertEquals((1..300).sumOf { it.toLong() * it }, total)
-    }
 
     @Test
-    fun ownershipKotlin() = runBlocking {
-        val all = coroutineScope {
-            // spotless:off
+    fun ownershipKotlin() =
+        runBlocking<Unit> {
+            val all = coroutineScope {
+                // spotless:off
             // snippet: ownership-kotlin
             val jobs = Channel.bounded<Int>(4)
             val handles = List(3) { jobs.newSender() }          // all made before any producer starts
@@ -107,24 +110,25 @@ class KotlinSnippetsTest {
             val all = jobs.asCoroutineChannel().toList()        // ends when the last handle closed
             // end snippet
             // spotless:on
-            all
+                all
+            }
+            assertEquals((0 until 30).toList(), all.sorted())
         }
-        assertEquals((0 until 30).toList(), all.sorted())
-    }
 
     @Test
-    fun readmeKotlin() = runBlocking {
-        val orders = Channel.bounded<String>(64)
-        thread {
-            for (o in listOf("tea", "cake", "soup")) orders.send(o)
-            orders.close()
-        }
-        val served = java.util.concurrent.ConcurrentLinkedQueue<String>()
-        fun println(line: String) {
-            served += line.substringAfter("serves ")
-            kotlin.io.println(line)
-        }
-        // spotless:off
+    fun readmeKotlin() =
+        runBlocking<Unit> {
+            val orders = Channel.bounded<String>(64)
+            thread {
+                for (o in listOf("tea", "cake", "soup")) orders.send(o)
+                orders.close()
+            }
+            val served = java.util.concurrent.ConcurrentLinkedQueue<String>()
+            fun println(line: String) {
+                served += line.substringAfter("serves ")
+                kotlin.io.println(line)
+            }
+            // spotless:off
         // snippet: readme-kotlin
         val view = orders.asCoroutineChannel()             // a kotlinx.coroutines Channel, same queue
         coroutineScope {
@@ -136,14 +140,15 @@ class KotlinSnippetsTest {
         }                                                   // both loops end when Java closes it
         // end snippet
         // spotless:on
-        assertEquals(listOf("cake", "soup", "tea"), served.sorted())
-    }
+            assertEquals(listOf("cake", "soup", "tea"), served.sorted())
+        }
 
     @Test
-    fun selectWithTimeoutKotlin() = runBlocking {
-        val jobs = Channel.bounded<String>(16)
-        val view = jobs.asCoroutineChannel()
-        // spotless:off
+    fun selectWithTimeoutKotlin() =
+        runBlocking<Unit> {
+            val jobs = Channel.bounded<String>(16)
+            val view = jobs.asCoroutineChannel()
+            // spotless:off
         // snippet: select-timeout-kotlin
         val next = select {                                 // kotlinx's own select
             view.onReceive { "got $it" }
@@ -151,12 +156,13 @@ class KotlinSnippetsTest {
         }
         // end snippet
         // spotless:on
-        assertEquals("quiet", next)
-    }
+            assertEquals("quiet", next)
+        }
 
     @Test
-    fun quickStartKotlin() = runBlocking {
-        // spotless:off
+    fun quickStartKotlin() =
+        runBlocking<Unit> {
+            // spotless:off
         // snippet: quick-start-kotlin
         val lines = SluiceChannel<String>(64)                 // a kotlinx Channel, on a Sluice queue
         val javaSide = lines.asSluiceChannel()                // the same queue, for Java threads
@@ -168,12 +174,13 @@ class KotlinSnippetsTest {
         val shipped = lines.consumeAsFlow().map { it.lowercase() }.toList()  // suspends, never blocks
         // end snippet
         // spotless:on
-        assertEquals(listOf("get /", "get /about"), shipped)
-    }
+            assertEquals(listOf("get /", "get /about"), shipped)
+        }
 
     @Test
-    fun facesKotlin() = runBlocking {
-        // spotless:off
+    fun facesKotlin() =
+        runBlocking<Unit> {
+            // spotless:off
         // snippet: faces-kotlin
         val orders = Channel.bounded<String>(16)               // one Sluice channel
         val coroutines = orders.asCoroutineChannel()           // its kotlinx view
@@ -185,18 +192,19 @@ class KotlinSnippetsTest {
         val received = List(3) { coroutines.receive() }        // one queue: all three arrive
         // end snippet
         // spotless:on
-        assertEquals(
-            listOf("from a coroutine", "from a future", "from a thread"),
-            received.sorted(),
-        )
-    }
+            assertEquals(
+                listOf("from a coroutine", "from a future", "from a thread"),
+                received.sorted(),
+            )
+        }
 
     @Test
-    fun selectKotlin() = runBlocking {
-        val shutdown = SluiceChannel<String>()
-        val orders = SluiceChannel<String>(8)
-        orders.send("order 1")
-        // spotless:off
+    fun selectKotlin() =
+        runBlocking<Unit> {
+            val shutdown = SluiceChannel<String>()
+            val orders = SluiceChannel<String>(8)
+            orders.send("order 1")
+            // spotless:off
         // snippet: select-kotlin
         val next = select {
             shutdown.onReceive { "stopping: $it" }
@@ -205,12 +213,13 @@ class KotlinSnippetsTest {
         }
         // end snippet
         // spotless:on
-        assertEquals("handling order 1", next)
-    }
+            assertEquals("handling order 1", next)
+        }
 
     @Test
-    fun cancelKotlin() = runBlocking {
-        // spotless:off
+    fun cancelKotlin() =
+        runBlocking<Unit> {
+            // spotless:off
         // snippet: cancel-kotlin
         val mail = SluiceChannel<String>(1)
         val waiting = launch { mail.receive() }
@@ -220,15 +229,16 @@ class KotlinSnippetsTest {
         check(mail.receive() == "kept")          // the element is still there for the next receive
         // end snippet
         // spotless:on
-        assertTrue(waiting.isCancelled)
-    }
+            assertTrue(waiting.isCancelled)
+        }
 
     @Test
-    fun pitfallBlockingInCoroutines() = runBlocking {
-        val jobs = Channel.bounded<String>(4)
-        jobs.send("a")
-        jobs.send("b")
-        // spotless:off
+    fun pitfallBlockingInCoroutines() =
+        runBlocking<Unit> {
+            val jobs = Channel.bounded<String>(4)
+            jobs.send("a")
+            jobs.send("b")
+            // spotless:off
         // snippet: pitfall-blocking
         val view = jobs.asCoroutineChannel()
         val first = view.receive()                               // suspends: the thread is free
@@ -236,12 +246,13 @@ class KotlinSnippetsTest {
         val second = withContext(Dispatchers.IO) { jobs.receive() } // or block where blocking is fine
         // end snippet
         // spotless:on
-        assertEquals(listOf("a", "b"), listOf(first, second))
-    }
+            assertEquals(listOf("a", "b"), listOf(first, second))
+        }
 
     @Test
-    fun kindsKotlin() = runBlocking {
-        // spotless:off
+    fun kindsKotlin() =
+        runBlocking<Unit> {
+            // spotless:off
         // snippet: kinds-kotlin
         val reply = Oneshot.create<String>()
         launch { reply.send("pong") }
@@ -259,13 +270,14 @@ class KotlinSnippetsTest {
         check(seen == listOf(3, 4))                               // the rest was overwritten
         // end snippet
         // spotless:on
-        assertEquals(1, ticks.subscriberCount(), "receiveAsFlow leaves the subscriber open")
-    }
+            assertEquals(1, ticks.subscriberCount(), "receiveAsFlow leaves the subscriber open")
+        }
 
     @Test
-    fun broadcastFlowKotlin() = runBlocking {
-        val events = Broadcast.create<String>(64)
-        // spotless:off
+    fun broadcastFlowKotlin() =
+        runBlocking<Unit> {
+            val events = Broadcast.create<String>(64)
+            // spotless:off
         // snippet: broadcast-flow-kotlin
         val collector = launch {
             events.asFlow().take(2).collect { println("event $it") }   // subscribes when it starts
@@ -276,6 +288,6 @@ class KotlinSnippetsTest {
         collector.join()
         // end snippet
         // spotless:on
-        assertEquals(0, events.subscriberCount(), "the collection closed its subscriber")
-    }
+            assertEquals(0, events.subscriberCount(), "the collection closed its subscriber")
+        }
 }
