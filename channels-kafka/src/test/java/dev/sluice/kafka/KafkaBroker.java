@@ -4,10 +4,12 @@
  */
 package dev.sluice.kafka;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,10 +37,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>Invariant: at most one <em>shared</em> broker per test run, handed out by {@link Resolver},
  * started on first use, never stopped before the run ends (JUnit closes the root store then); a
  * test that stops a broker starts one of its own with {@link #startOwn()}, and closes it. No broker
- * process outlives the test JVM that started it (a shutdown hook kills whichever process is
- * current). A restarted broker keeps its ports and its log dirs, so what it acknowledged survives.
- * The broker's class path is the one Maven resolved for {@code kafka_2.13}, handed over in the
- * system property {@code sluice.kafka.brokerClasspath}.
+ * process outlives the test JVM that started it: a shutdown hook kills whichever process is
+ * current, and the process itself ({@link BrokerMain}) halts when that JVM's pipe to it closes,
+ * which covers a {@code kill -9} too. A restarted broker keeps its ports and its log dirs, so what
+ * it acknowledged survives. The broker's class path is the one Maven resolved for {@code
+ * kafka_2.13}, handed over in the system property {@code sluice.kafka.brokerClasspath}.
  *
  * <p>Public, with the members below, for the docs' snippets and the examples, which start it
  * through this module's test jar rather than a launcher of their own.
@@ -185,7 +188,13 @@ public final class KafkaBroker implements AutoCloseable {
         new KafkaBroker(
             owned,
             work,
-            List.of(java, "-Xmx512m", "-cp", classpath, "kafka.Kafka", config.toString()),
+            List.of(
+                java,
+                "-Xmx512m",
+                "-cp",
+                classpath + File.pathSeparator + ownLocation(),
+                BrokerMain.class.getName(),
+                config.toString()),
             "127.0.0.1:" + port);
     try {
       broker.launch();
@@ -269,6 +278,28 @@ public final class KafkaBroker implements AutoCloseable {
       throw new IllegalStateException(
           "cannot " + what + " the run's shared broker: other tests use it; use startOwn()");
     }
+  }
+
+  /** Where this class was loaded from (test classes, or the test jar): BrokerMain is there too. */
+  private static String ownLocation() {
+    try {
+      return Path.of(BrokerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .toString();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Ends the pipe that the broker's process watches, as the death of this JVM would; for the test
+   * of {@link BrokerMain}'s watch, on a broker of the caller's own.
+   *
+   * @return the broker's process, which should now end
+   */
+  Process endParentPipe() throws IOException {
+    requireOwned("end the pipe of");
+    process.getOutputStream().close();
+    return process;
   }
 
   private static int freePort() throws IOException {
