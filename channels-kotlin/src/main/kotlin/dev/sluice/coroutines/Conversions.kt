@@ -88,11 +88,19 @@ public fun <E : Any> SluiceChannel<E>.asCoroutineChannel(): Channel<E> =
  * This Sluice sender as a kotlinx [SendChannel]; see [asCoroutineChannel] for what the view shares
  * and how it behaves.
  *
- * @return a kotlinx [SendChannel] over the same queue
- * @receiver the Sluice sender
- * @throws IllegalArgumentException if the sender is not a Sluice channel
+ * A [Sender] that is not a Sluice channel (a Kafka sender of `channels-kafka` is one) gets a view
+ * built on its own faces: `send` suspends on its `sendAsync` future, `trySend` is its `trySend`,
+ * `close` its `close`. A coroutine cancelled while its `send` waits gets [CancellationException]
+ * only if the send was withdrawn, nothing sent (a Kafka send: while it waited for room); once the
+ * element is under way, `send` waits for the outcome and returns it, and the cancellation shows at
+ * the coroutine's next suspension. `onSend` and `invokeOnClose` throw
+ * [UnsupportedOperationException] (kotlinx allows that of `invokeOnClose`).
+ *
+ * @return a kotlinx [SendChannel] over the same queue, or over the foreign sender
+ * @receiver the sender
  */
-public fun <E : Any> Sender<E>.asSendChannel(): SendChannel<E> = CoroutineChannel(engineOf(this))
+public fun <E : Any> Sender<E>.asSendChannel(): SendChannel<E> =
+    if (Engines.of(this) != null) CoroutineChannel(engineOf(this)) else ForeignSendChannel(this)
 
 /**
  * This Sluice receiver as a kotlinx [ReceiveChannel]; see [asCoroutineChannel] for what the view

@@ -91,10 +91,12 @@ public fun <E : Any> Receiver<E>.consumeAsFlow(): Flow<E> = asReceiveChannel().c
  * [kotlinx.coroutines.channels.ClosedSendChannelException] (or the close cause), that element was
  * not sent, the collection of the flow ends, and this function throws that exception.
  *
- * @param sender a Sluice channel
+ * A [Sender] that is not a Sluice channel (a Kafka sender) is sent to through its own faces, as
+ * [asSendChannel] says: each send suspends until that sender reports the element sent.
+ *
+ * @param sender a Sluice channel, or another [Sender]
  * @param closeWhenDone whether to close [sender] when the flow completes, fails or is cancelled
  * @receiver the flow to collect
- * @throws IllegalArgumentException if [sender] is not a Sluice channel
  */
 public suspend fun <E : Any> Flow<E>.sendTo(sender: Sender<E>, closeWhenDone: Boolean = true) {
     val channel = sender.asSendChannel()
