@@ -30,7 +30,7 @@ import java.util.function.ToDoubleFunction;
  * <p>Invariant: the faces it compares take turns on the same broker, trial by trial, each on a
  * fresh topic and group (raw first in even trials, Sluice first in odd ones), so that the noise of
  * a shared machine falls on both; a ratio is only ever taken between trials of the same round. A
- * first round with a tenth of the records warms the JIT and is not reported.
+ * first rounds of the same size (a quarter of the round trips) warm both JVMs and are not reported.
  *
  * <p>Run from the repository's root, with only JDK 17 and Maven:
  *
@@ -45,23 +45,32 @@ import java.util.function.ToDoubleFunction;
  *
  * Arguments are {@code name=value}: {@code records} (200000), {@code trials} (5), {@code
  * roundTrips} (2000), {@code warmupRoundTrips} (200), {@code valueBytes} (100), {@code maxInFlight}
- * (1024), {@code lingerMs} (5), {@code batchBytes} (16384), {@code sendAllChunk} (10000), {@code
- * receiveBatch} (500), {@code faces} (RAW,SLUICE_ASYNC,SLUICE_BATCH), {@code latency} (true), and
- * {@code out}, a folder for {@code kafka-bench.txt} and {@code kafka-bench.json} (none: standard
- * output only). The smoke version runs in the default test build ({@code KafkaBenchTest}).
+ * (1024), {@code lingerMs} (5), {@code latencyLingerMs} (0), {@code batchBytes} (16384), {@code
+ * sendAllChunk} (10000), {@code receiveBatch} (500), {@code faces} (all of {@code
+ * KafkaBenchLoops.Face}), {@code latency} (true), {@code warmupRounds} (2), and {@code out}, a
+ * folder for {@code kafka-bench.txt} and {@code kafka-bench.json} (none: standard output only). The
+ * smoke version runs in the default test build ({@code KafkaBenchTest}).
  */
 final class KafkaBench {
   private final Settings settings;
   private final List<Face> faces;
   private final int trials;
   private final boolean latency;
+  private final int warmupRounds;
   private final PrintStream out;
 
-  KafkaBench(Settings settings, List<Face> faces, int trials, boolean latency, PrintStream out) {
+  KafkaBench(
+      Settings settings,
+      List<Face> faces,
+      int trials,
+      boolean latency,
+      int warmupRounds,
+      PrintStream out) {
     this.settings = settings;
     this.faces = faces;
     this.trials = trials;
     this.latency = latency;
+    this.warmupRounds = warmupRounds;
     this.out = out;
   }
 
@@ -86,14 +95,19 @@ final class KafkaBench {
             num(a, "valueBytes", 100),
             num(a, "maxInFlight", 1024),
             num(a, "lingerMs", 5),
+            num(a, "latencyLingerMs", 0),
             num(a, "batchBytes", 16384),
             num(a, "sendAllChunk", 10_000),
             num(a, "receiveBatch", 500),
             num(a, "roundTrips", 2000),
             num(a, "warmupRoundTrips", 200));
     List<Face> faces = new ArrayList<>();
-    for (String f : a.getOrDefault("faces", "RAW,SLUICE_ASYNC,SLUICE_BATCH").split(",")) {
-      faces.add(Face.valueOf(f.trim()));
+    if (a.containsKey("faces")) {
+      for (String f : a.get("faces").split(",")) {
+        faces.add(Face.valueOf(f.trim()));
+      }
+    } else {
+      faces.addAll(Arrays.asList(Face.values()));
     }
     java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
     PrintStream tee = new PrintStream(new Tee(System.out, text), true, "UTF-8");
@@ -112,6 +126,7 @@ final class KafkaBench {
                   faces,
                   num(a, "trials", 5),
                   Boolean.parseBoolean(a.getOrDefault("latency", "true")),
+                  num(a, "warmupRounds", 2),
                   tee)
               .run(broker);
     }
@@ -150,9 +165,10 @@ final class KafkaBench {
               .append(
                   String.format(
                       Locale.ROOT,
-                      "{\"recordsPerSecond\": %.1f, \"received\": %d, \"duplicates\": %d,"
-                          + " \"failed\": %d, \"nanos\": %d}",
+                      "{\"recordsPerSecond\": %.1f, \"cpuMicrosPerRecord\": %.3f, \"received\":"
+                          + " %d, \"duplicates\": %d, \"failed\": %d, \"nanos\": %d}",
                       t.perSecond(),
+                      t.cpuMicrosPerRecord(),
                       t.received(),
                       t.duplicates(),
                       t.failed(),
@@ -189,21 +205,26 @@ final class KafkaBench {
 
   /** Runs the warm-up round, the measured rounds, and prints the summary. */
   Report run(KafkaBroker broker) throws Exception {
+    // The broker's JIT warms too: a warm-up round as long as a measured one (a tenth was not
+    // enough: the first measured round then ran at half speed on whichever face came first).
     Settings warm =
         new Settings(
-            Math.max(1, settings.records() / 10),
+            settings.records(),
             settings.valueBytes(),
             settings.maxInFlight(),
             settings.lingerMs(),
+            settings.latencyLingerMs(),
             settings.batchBytes(),
             settings.sendAllChunk(),
             settings.receiveBatch(),
-            Math.max(1, settings.roundTrips() / 10),
+            Math.max(1, settings.roundTrips() / 4),
             settings.warmupRoundTrips());
-    out.println("# warm-up round (not reported)");
-    throughputRound(broker, warm, 0, null);
-    if (latency) {
-      latencyRound(broker, warm, 0, null, null);
+    for (int w = 0; w < warmupRounds; w++) {
+      out.println("# warm-up round (not reported)");
+      throughputRound(broker, warm, 0, null);
+      if (latency) {
+        latencyRound(broker, warm, 0, null, null);
+      }
     }
     Map<Face, List<Throughput>> tput = new EnumMap<>(Face.class);
     for (Face f : faces) {
@@ -232,17 +253,19 @@ final class KafkaBench {
       java.util.Collections.reverse(order); // raw first in even rounds, last in odd ones
     }
     Map<Face, Throughput> round = new EnumMap<>(Face.class);
+    out.printf(Locale.ROOT, "# throughput round %d, load average %.2f%n", trial, loadAverage());
     for (Face f : order) {
       String topic = broker.createTopic("bench-" + f.name().toLowerCase(Locale.ROOT), 1);
       Throughput r = KafkaBenchLoops.throughput(f, broker.bootstrap(), topic, s);
       round.put(f, r);
       out.printf(
           Locale.ROOT,
-          "throughput trial %d %-12s %10.0f records/s  (%d received, %d duplicates, %d failed,"
-              + " %.3f s)%n",
+          "throughput trial %d %-13s %9.0f records/s  %5.2f us CPU/record  (%d received, %d"
+              + " duplicates, %d failed, %.3f s)%n",
           trial,
           f,
           r.perSecond(),
+          r.cpuMicrosPerRecord(),
           r.received(),
           r.duplicates(),
           r.failed(),
@@ -271,6 +294,7 @@ final class KafkaBench {
       throws Exception {
     Latency raw = null;
     Latency sluice = null;
+    out.printf(Locale.ROOT, "# latency round %d, load average %.2f%n", trial, loadAverage());
     for (int k = 0; k < 2; k++) {
       boolean rawTurn = (k == 0) == (trial % 2 == 0); // raw first in even rounds
       String topic = broker.createTopic(rawTurn ? "lat-raw" : "lat-sluice", 1);
@@ -314,6 +338,11 @@ final class KafkaBench {
               + e.getKey()
               + " records/s: "
               + stats(e.getValue(), Throughput::perSecond, "%.0f"));
+      out.println(
+          "throughput "
+              + e.getKey()
+              + " client CPU us/record: "
+              + stats(e.getValue(), Throughput::cpuMicrosPerRecord, "%.2f"));
       if (raw != null && e.getKey() != Face.RAW) {
         List<Double> ratios = new ArrayList<>();
         for (int i = 0; i < raw.size(); i++) {
@@ -343,6 +372,10 @@ final class KafkaBench {
         out.println("latency SLUICE/RAW " + name + " per trial: " + stats(ratios, d -> d, "%.3f"));
       }
     }
+  }
+
+  private static double loadAverage() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
   /** Mean ± sample standard deviation [min / median / max] of {@code f} over {@code items}. */

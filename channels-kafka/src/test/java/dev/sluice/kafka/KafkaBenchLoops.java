@@ -56,7 +56,9 @@ final class KafkaBenchLoops {
    * @param records records per throughput trial
    * @param valueBytes bytes per record value (at least 4: the payload index)
    * @param maxInFlight records handed to the producer and not acknowledged, at most (both sides)
-   * @param lingerMs the producer's {@code linger.ms}
+   * @param lingerMs the producer's {@code linger.ms} in throughput trials
+   * @param latencyLingerMs the producer's {@code linger.ms} in latency trials: a round trip of one
+   *     record waits this long in the producer first, the same on both sides, so 0 by default
    * @param batchBytes the producer's {@code batch.size}
    * @param sendAllChunk elements per {@code sendAll} call in the batch face
    * @param receiveBatch the most elements per {@code receiveMany} call in the batch face
@@ -68,20 +70,42 @@ final class KafkaBenchLoops {
       int valueBytes,
       int maxInFlight,
       int lingerMs,
+      int latencyLingerMs,
       int batchBytes,
       int sendAllChunk,
       int receiveBatch,
       int roundTrips,
       int warmupRoundTrips) {}
 
-  /** The faces a throughput trial drives. */
+  /**
+   * The faces a throughput trial drives: the raw client, or one of Sluice's two pipelined sending
+   * faces with one of its two receiving loops (all four pairs, so that a cost can be put on one
+   * side).
+   */
   enum Face {
     /** kafka-clients: {@code KafkaProducer.send} with a callback, and a {@code poll} loop. */
-    RAW,
+    RAW(false, false),
     /** Sluice: {@code KafkaSender.sendAsync} for each record, and {@code KafkaReceiver.receive}. */
-    SLUICE_ASYNC,
-    /** Sluice: {@code KafkaSender.sendAll} over chunks, and {@code KafkaReceiver.receiveMany}. */
-    SLUICE_BATCH
+    ASYNC_RECEIVE(false, false),
+    /** Sluice: {@code sendAsync} for each record, and {@code receiveMany} batches. */
+    ASYNC_MANY(false, true),
+    /** Sluice: {@code KafkaSender.sendAll} over chunks, and {@code receive}. */
+    ALL_RECEIVE(true, false),
+    /** Sluice: {@code sendAll} over chunks, and {@code receiveMany} batches. */
+    ALL_MANY(true, true),
+    /**
+     * Sluice, a diagnostic: {@code sendAsync} with the caller bounding its own calls in flight as
+     * the raw loop does (so the sender's room never runs out), and {@code receiveMany}.
+     */
+    PACED_MANY(false, true);
+
+    final boolean sendAll;
+    final boolean receiveMany;
+
+    Face(boolean sendAll, boolean receiveMany) {
+      this.sendAll = sendAll;
+      this.receiveMany = receiveMany;
+    }
   }
 
   /**
@@ -92,11 +116,25 @@ final class KafkaBenchLoops {
    * @param duplicates records received more than once
    * @param failed sends that failed
    * @param nanos from the first send to the receipt of the last distinct record
+   * @param cpuNanos the CPU time this JVM (not the broker's) spent meanwhile, all threads
    */
-  record Throughput(Face face, int received, int duplicates, long failed, long nanos) {
+  record Throughput(
+      Face face, int received, int duplicates, long failed, long nanos, long cpuNanos) {
     double perSecond() {
       return received * 1e9 / nanos;
     }
+
+    /** Microseconds of this JVM's CPU per record: what both ends of the face cost the client. */
+    double cpuMicrosPerRecord() {
+      return cpuNanos / 1e3 / received;
+    }
+  }
+
+  /** This JVM's CPU time so far, all threads. */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /**
@@ -114,11 +152,11 @@ final class KafkaBenchLoops {
   }
 
   /** The producer properties of both sides; the sender's builder takes the same map. */
-  static Map<String, Object> producerProperties(String bootstrap, Settings s) {
+  static Map<String, Object> producerProperties(String bootstrap, Settings s, int lingerMs) {
     Map<String, Object> p = new HashMap<>();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, s.lingerMs());
+    p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, s.batchBytes());
     return p;
   }
@@ -180,13 +218,14 @@ final class KafkaBenchLoops {
     AtomicLong failed = new AtomicLong();
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
-            producerProperties(bootstrap, s),
+            producerProperties(bootstrap, s, s.lingerMs()),
             new ByteArraySerializer(),
             new ByteArraySerializer())) {
       producer.send(new ProducerRecord<>(topic, payload(WARM, s.valueBytes()))).get();
       tally.awaitWarm();
       // The same bound as KafkaSender's room: a permit per record handed over, back on its ack.
       Semaphore room = new Semaphore(s.maxInFlight());
+      long startCpu = processCpuNanos();
       long start = System.nanoTime();
       for (int i = 0; i < s.records(); i++) {
         room.acquire();
@@ -200,7 +239,7 @@ final class KafkaBenchLoops {
             });
       }
       tally.awaitComplete();
-      return tally.result(Face.RAW, failed.get(), start);
+      return tally.result(Face.RAW, failed.get(), start, startCpu);
     } finally {
       tally.stopped = true;
       consumerThread.join(WAIT.toMillis());
@@ -210,13 +249,13 @@ final class KafkaBenchLoops {
   private static Throughput sluiceThroughput(Face face, String bootstrap, String topic, Settings s)
       throws Exception {
     Tally tally = new Tally(s.records());
-    KafkaSender<byte[]> sender = sender(bootstrap, topic, s);
+    KafkaSender<byte[]> sender = sender(bootstrap, topic, s, s.lingerMs());
     KafkaReceiver<byte[]> receiver = receiver(bootstrap, topic);
     Thread receiverThread =
         new Thread(
             () -> {
               try {
-                if (face == Face.SLUICE_BATCH) {
+                if (face.receiveMany) {
                   List<byte[]> batch = new ArrayList<>(s.receiveBatch());
                   while (!tally.isComplete()) {
                     batch.clear();
@@ -240,8 +279,9 @@ final class KafkaBenchLoops {
     try {
       sender.send(payload(WARM, s.valueBytes()));
       tally.awaitWarm();
+      long startCpu = processCpuNanos();
       long start = System.nanoTime();
-      if (face == Face.SLUICE_BATCH) {
+      if (face.sendAll) {
         List<byte[]> chunk = new ArrayList<>(s.sendAllChunk());
         for (int i = 0; i < s.records(); i++) {
           chunk.add(payload(i, s.valueBytes()));
@@ -251,11 +291,14 @@ final class KafkaBenchLoops {
           }
         }
       } else {
+        Semaphore paced = new Semaphore(face == Face.PACED_MANY ? s.maxInFlight() : s.records());
         for (int i = 0; i < s.records(); i++) {
+          paced.acquire();
           sender
               .sendAsync(payload(i, s.valueBytes()))
               .whenComplete(
                   (v, ex) -> {
+                    paced.release();
                     if (ex != null) {
                       failed.incrementAndGet();
                     }
@@ -263,7 +306,7 @@ final class KafkaBenchLoops {
         }
       }
       tally.awaitComplete();
-      return tally.result(face, failed.get(), start);
+      return tally.result(face, failed.get(), start, startCpu);
     } finally {
       receiver.close();
       sender.close();
@@ -271,10 +314,11 @@ final class KafkaBenchLoops {
     }
   }
 
-  private static KafkaSender<byte[]> sender(String bootstrap, String topic, Settings s) {
+  private static KafkaSender<byte[]> sender(
+      String bootstrap, String topic, Settings s, int lingerMs) {
     KafkaSenderBuilder<byte[]> b =
         KafkaChannels.senderBuilder(topic, new ByteArraySerializer()).maxInFlight(s.maxInFlight());
-    producerProperties(bootstrap, s).forEach(b::property);
+    producerProperties(bootstrap, s, lingerMs).forEach(b::property);
     return b.build();
   }
 
@@ -296,7 +340,7 @@ final class KafkaBenchLoops {
     long[] nanos = new long[s.roundTrips()];
     try (KafkaProducer<byte[], byte[]> producer =
             new KafkaProducer<>(
-                producerProperties(bootstrap, s),
+                producerProperties(bootstrap, s, s.latencyLingerMs()),
                 new ByteArraySerializer(),
                 new ByteArraySerializer());
         KafkaConsumer<byte[], byte[]> consumer =
@@ -337,7 +381,7 @@ final class KafkaBenchLoops {
    */
   static Latency sluiceLatency(String bootstrap, String topic, Settings s) throws Exception {
     long[] nanos = new long[s.roundTrips()];
-    KafkaSender<byte[]> sender = sender(bootstrap, topic, s);
+    KafkaSender<byte[]> sender = sender(bootstrap, topic, s, s.latencyLingerMs());
     KafkaReceiver<byte[]> receiver = receiver(bootstrap, topic);
     try {
       int total = s.warmupRoundTrips() + s.roundTrips();
@@ -424,8 +468,9 @@ final class KafkaBenchLoops {
       }
     }
 
-    Throughput result(Face face, long failed, long start) {
-      return new Throughput(face, distinct, duplicates, failed, lastNanos - start);
+    Throughput result(Face face, long failed, long start, long startCpu) {
+      return new Throughput(
+          face, distinct, duplicates, failed, lastNanos - start, processCpuNanos() - startCpu);
     }
   }
 }
