@@ -128,6 +128,10 @@ public final class KafkaSender<E> implements Sender<E> {
    * and so are appends: while any append waits on `appender` (counted by `queued`), a record that
    * got room later is appended there too, behind it, never in its caller's thread. So the records
    * of one thread's sends reach the producer in the order of its calls.
+   *
+   * sendAll is the blocking send's first half (room, then append in order) for each element, and
+   * reads the acknowledgements afterwards, in order (PipelinedBatch): so a batch keeps up to
+   * `maxInFlight` records in flight, where a loop of blocking sends keeps one.
    */
   private static final Boolean ROOM = Boolean.TRUE;
 
@@ -186,38 +190,42 @@ public final class KafkaSender<E> implements Sender<E> {
   }
 
   /**
-   * Sends every element in order, one after the other, each as {@link #send(Object)} does: each is
-   * acknowledged before the next is handed to the producer.
+   * Sends every element in order: hands each record to the producer as soon as there is room, as
+   * {@link #send(Object)} does, without waiting for the acknowledgements of the ones before it, and
+   * returns once every record handed over was acknowledged. So up to {@code maxInFlight} records of
+   * one call are in flight at once, and a batch costs about one round trip to the broker, not one
+   * per element. Records reach the producer in the order of {@code elements}.
+   *
+   * <p>It stops handing records over early in four ways, and then still waits for those already
+   * handed over: an interrupt while waiting for room, a close, a {@code null} element, or a record
+   * that the serializer refused or the broker did not acknowledge (the call stops handing records
+   * over once it sees such a failure). In every case the count it reports is of the first elements,
+   * in order, each acknowledged, and none after them was sent, except after a failed
+   * acknowledgement: records after the failed one that were already handed over (at most {@code
+   * maxInFlight}) may or may not have been written, as for any failed send.
    *
    * @param elements the elements to send
-   * @return how many were sent: all of them, unless the sender closed part-way
+   * @return how many were sent, each acknowledged: all of them, unless the sender closed part-way
    * @throws InterruptedSendException if the thread was interrupted while waiting for room; {@link
-   *     InterruptedSendException#sent()} counts the elements sent before
+   *     InterruptedSendException#sent()} counts the elements sent before. An interrupt while
+   *     waiting for the acknowledgements of records already handed over does not end that wait, and
+   *     is kept in the exception (or, if the call ends otherwise, in the thread's interrupt status)
    * @throws ChannelClosedException if the sender was closed before the first element was sent
-   * @throws KafkaException if a record was not acknowledged; the elements before it were sent
-   * @throws NullPointerException if {@code elements} or one of its elements is null
+   * @throws KafkaException if a record was not acknowledged, or the serializer failed; the elements
+   *     before it were sent (see above for those after it)
+   * @throws NullPointerException if {@code elements} or one of its elements is null; the message
+   *     says how many were sent
    */
   @Override
   public int sendAll(Iterable<? extends E> elements) throws InterruptedException {
     Objects.requireNonNull(elements, "elements");
-    int sent = 0;
-    for (E e : elements) {
-      if (e == null) {
-        throw new NullPointerException("element " + sent + " is null; " + sent + " were sent");
-      }
-      try {
-        send(e);
-      } catch (InterruptedException ie) {
-        throw new InterruptedSendException(sent);
-      } catch (ChannelClosedException closed) {
-        if (sent == 0) {
-          throw closed;
-        }
-        return sent;
-      }
-      sent++;
-    }
-    return sent;
+    return new PipelinedBatch<E>(this::handOver, this::notAcknowledged).send(elements);
+  }
+
+  /** Waits for room and hands the record over, as {@link #send(Object)} does, without the ack. */
+  private CompletableFuture<Void> handOver(E element) throws InterruptedException {
+    room.send(ROOM);
+    return appendInOrder(element);
   }
 
   /**

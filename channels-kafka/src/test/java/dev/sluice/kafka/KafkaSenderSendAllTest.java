@@ -1,0 +1,170 @@
+/*
+ * Copyright 2026 The Sluice developers
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.sluice.kafka;
+
+import static dev.sluice.kafka.KafkaChannelsTest.receiveWithin;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.sluice.channels.ChannelClosedException;
+import dev.sluice.channels.InterruptedSendException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@link KafkaSender#sendAll} against a real broker: a batch is in flight at once, and each way of
+ * stopping early reports the acknowledged prefix and sends nothing after it.
+ *
+ * <p>Invariant: every test ends its topic with a marker sent after {@code sendAll} returned or
+ * threw, and receives up to it, so "nothing after the prefix" is checked by what came before it.
+ */
+@ExtendWith(KafkaBroker.Resolver.class)
+class KafkaSenderSendAllTest {
+
+  private static KafkaSender<String> sender(KafkaBroker broker, String topic, int maxInFlight) {
+    return KafkaChannels.senderBuilder(topic, new StringSerializer())
+        .bootstrapServers(broker.bootstrap())
+        .maxInFlight(maxInFlight)
+        .build();
+  }
+
+  /** Sends a marker, and returns everything the topic holds before it, in order. */
+  private static List<String> upToMarker(KafkaBroker broker, String topic) throws Exception {
+    KafkaSender<String> s = sender(broker, topic, 1);
+    try {
+      s.send("marker");
+    } finally {
+      s.close();
+    }
+    List<String> got = new ArrayList<>();
+    try (KafkaReceiver<String> r = KafkaChannelsTest.receiver(broker, topic, "check", 64)) {
+      for (String v = receiveWithin(r); !v.equals("marker"); v = receiveWithin(r)) {
+        got.add(v);
+      }
+    }
+    return got;
+  }
+
+  private static List<String> numbered(int n) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add("e" + i);
+    }
+    return out;
+  }
+
+  @Test
+  void sendAll_moreThanMaxInFlight_sendsEveryOneInOrder(KafkaBroker broker) throws Exception {
+    String topic = broker.createTopic("sendall-many", 1);
+    List<String> elements = numbered(3000);
+    KafkaSender<String> s = sender(broker, topic, 16);
+    try {
+      // when: a batch far larger than the room
+      int sent = s.sendAll(elements);
+
+      // then: all acknowledged, and the topic holds them in order
+      assertEquals(3000, sent);
+    } finally {
+      s.close();
+    }
+    assertEquals(elements, upToMarker(broker, topic));
+  }
+
+  @Test
+  void sendAll_nullPartWay_sendsThoseBeforeAndNamesTheCount(KafkaBroker broker) throws Exception {
+    String topic = broker.createTopic("sendall-null", 1);
+    KafkaSender<String> s = sender(broker, topic, 16);
+    try {
+      NullPointerException e =
+          assertThrows(NullPointerException.class, () -> s.sendAll(Arrays.asList("a", "b", null)));
+      assertEquals("element 2 is null; 2 were sent", e.getMessage());
+    } finally {
+      s.close();
+    }
+    assertEquals(List.of("a", "b"), upToMarker(broker, topic));
+  }
+
+  @Test
+  void sendAll_recordNotAcknowledged_throwsAfterThoseBefore(KafkaBroker broker) throws Exception {
+    String topic = broker.createTopic("sendall-refused", 1);
+    // given: a record larger than the producer's max.request.size, which fails its own send only
+    String tooLarge = "x".repeat(2 * 1024 * 1024);
+    KafkaSender<String> s =
+        KafkaChannels.senderBuilder(topic, new StringSerializer())
+            .bootstrapServers(broker.bootstrap())
+            .property(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024)
+            .build();
+    try {
+      // when
+      KafkaException e =
+          assertThrows(KafkaException.class, () -> s.sendAll(List.of("a", "b", tooLarge, "c")));
+
+      // then: the failure is that record's, and the ones before it were sent
+      assertInstanceOf(RecordTooLargeException.class, e.getCause());
+    } finally {
+      s.close();
+    }
+    List<String> got = upToMarker(broker, topic);
+    assertEquals(List.of("a", "b"), got.subList(0, 2));
+    assertFalse(got.contains(tooLarge));
+  }
+
+  @Test
+  void sendAll_interruptedPartWay_reportsTheAcknowledgedPrefix(KafkaBroker broker)
+      throws Exception {
+    String topic = broker.createTopic("sendall-interrupt", 1);
+    List<String> elements = numbered(100);
+    // given: an iterable whose 50th element comes with an interrupt of the sending thread
+    Iterable<String> interrupting =
+        () ->
+            new Iterator<>() {
+              int i;
+
+              @Override
+              public boolean hasNext() {
+                return i < elements.size();
+              }
+
+              @Override
+              public String next() {
+                if (i == 50) {
+                  Thread.currentThread().interrupt();
+                }
+                return elements.get(i++);
+              }
+            };
+    KafkaSender<String> s = sender(broker, topic, 8);
+    try {
+      // when
+      InterruptedSendException e =
+          assertThrows(InterruptedSendException.class, () -> s.sendAll(interrupting));
+
+      // then: the 50 before it were sent, and the status is clear as for any InterruptedException
+      assertEquals(50, e.sent());
+      assertFalse(Thread.currentThread().isInterrupted());
+    } finally {
+      s.close();
+    }
+    assertEquals(elements.subList(0, 50), upToMarker(broker, topic));
+  }
+
+  @Test
+  void sendAll_closedSender_throwsClosed(KafkaBroker broker) {
+    String topic = broker.createTopic("sendall-closed", 1);
+    KafkaSender<String> s = sender(broker, topic, 8);
+    s.close();
+    assertThrows(ChannelClosedException.class, () -> s.sendAll(List.of("a")));
+  }
+}
