@@ -5,7 +5,6 @@
 package dev.sluice.kafka;
 
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -14,62 +13,49 @@ import org.apache.kafka.common.TopicPartition;
  * records of the old one cannot touch the new one.
  *
  * <p>Invariant: the position the poller commits for this assignment never passes a record that is
- * not done. A record is done when a caller took it from the local channel, or, for a receiver of
- * {@link Delivery deliveries}, when a caller acknowledged it. So {@link #receivedPosition()} only
- * grows and is at most one past the highest offset taken; {@link #ackedPosition()} is the lowest
- * offset fetched and not acknowledged (or one past the last fetched, if there is none). Once the
- * assignment {@link #end ended}, acknowledgements no longer count, and say so.
+ * not done. A record is done when a caller's receive returned it (after the take from the local
+ * channel stood: a record handed to a coroutine that was cancelled and gave it back is not), or,
+ * for a receiver of {@link Delivery deliveries}, when a caller acknowledged it; a record the poller
+ * dropped at the hand-over is not done either. So {@link #position()} is the lowest offset fetched
+ * and not done (or one past the last fetched, if every one is). Once the assignment {@link #end
+ * ended}, acknowledgements no longer count, and say so.
  */
 final class Assignment {
   final TopicPartition partition;
 
-  /* Written by callers (any thread), read by the poller: one past the highest offset received. */
-  private final AtomicLong received = new AtomicLong(-1);
+  /* Whether records are done when acknowledged (true) or when received (false). */
+  private final boolean acknowledged;
 
   /*
-   * Acknowledged receivers only (null otherwise): the offsets fetched under this assignment, not
-   * acknowledged and not dropped. Guarded by this, as are `ended` and `nextFetched`'s reads by
-   * callers; the poller adds, callers remove.
+   * The offsets fetched under this assignment and not done, nor dropped. Guarded by this, as are
+   * `ended`, `nextFetched` and `firstDropped`: the poller adds and drops, callers remove.
    */
-  private final TreeSet<Long> unacked;
+  private final TreeSet<Long> undone = new TreeSet<>();
   private boolean ended;
   private long nextFetched = -1;
-
-  /* Poller thread only: one past the highest offset sent into the local channel, or -1. */
-  long nextSent = -1;
+  private long firstDropped = Long.MAX_VALUE;
 
   /* Poller thread only: the last position committed (or being committed), or -1. */
   long committed = -1;
 
-  /* Poller thread only: the lowest offset dropped at the hand-over, or Long.MAX_VALUE. */
-  private long firstDropped = Long.MAX_VALUE;
-
   Assignment(TopicPartition partition, boolean acknowledged) {
     this.partition = partition;
-    this.unacked = acknowledged ? new TreeSet<>() : null;
+    this.acknowledged = acknowledged;
   }
 
-  /** Records that a caller took the record at {@code offset} from the local channel. */
-  void received(long offset) {
-    long next = offset + 1;
-    long cur;
-    do {
-      cur = received.get();
-      if (cur >= next) {
-        return;
-      }
-    } while (!received.compareAndSet(cur, next)); // CAS: the maximum wins, whatever the order
-  }
-
-  /** One past the highest offset received so far, or -1 if none was. */
-  long receivedPosition() {
-    return received.get();
-  }
-
-  /** Poller: the record at {@code offset} was fetched; until acknowledged, commits stop at it. */
+  /** Poller: the record at {@code offset} was fetched; until it is done, commits stop at it. */
   synchronized void fetched(long offset) {
-    unacked.add(offset);
+    undone.add(offset);
     nextFetched = offset + 1;
+  }
+
+  /**
+   * A caller's receive returned the record at {@code offset}: done, unless acknowledgements rule.
+   */
+  void received(long offset) {
+    if (!acknowledged) {
+      done(offset);
+    }
   }
 
   /**
@@ -81,34 +67,43 @@ final class Assignment {
     if (ended) {
       return false;
     }
-    if (unacked.remove(offset) && unacked.isEmpty()) {
-      notifyAll(); // a hand-over may be waiting for the last acknowledgement
-    }
+    done(offset);
     return true;
   }
 
-  /** The lowest offset fetched and not acknowledged, or one past the last fetched, or -1. */
-  synchronized long ackedPosition() {
-    return unacked.isEmpty() ? nextFetched : unacked.first();
+  private synchronized void done(long offset) {
+    if (undone.remove(offset) && undone.isEmpty()) {
+      notifyAll(); // a hand-over may be waiting for the last one
+    }
+  }
+
+  /** The lowest offset fetched and not done, or one past the last fetched, or -1. */
+  synchronized long position() {
+    return undone.isEmpty() ? nextFetched : undone.first();
+  }
+
+  /** Whether every record fetched under this assignment is done or dropped. */
+  synchronized boolean allDone() {
+    return undone.isEmpty();
   }
 
   /** Poller, at the hand-over: the record at {@code offset} will never be received here. */
   synchronized void dropped(long offset) {
-    unacked.remove(offset);
+    undone.remove(offset);
     firstDropped = Math.min(firstDropped, offset);
-    if (unacked.isEmpty()) {
+    if (undone.isEmpty()) {
       notifyAll();
     }
   }
 
   /**
-   * Poller, at the hand-over: waits until every record received under this assignment was
-   * acknowledged, or {@code deadline} ({@link System#nanoTime()}) passed.
+   * Poller, at the hand-over: waits until every record is done or dropped, or {@code deadline}
+   * ({@link System#nanoTime()}) passed.
    *
    * @return {@code false} if the poller thread was interrupted meanwhile (it stops waiting)
    */
-  synchronized boolean awaitAcks(long deadline) {
-    while (!unacked.isEmpty()) {
+  synchronized boolean awaitDone(long deadline) {
+    while (!undone.isEmpty()) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         return true;
@@ -123,21 +118,24 @@ final class Assignment {
   }
 
   /**
-   * Poller, at the hand-over of an acknowledged receiver's assignment: ends it (later
-   * acknowledgements do not count) and returns the position to commit.
+   * Poller, at the hand-over: ends this assignment (later acknowledgements do not count) and
+   * returns the position to commit: the lowest record not done, or dropped.
    */
   synchronized long end() {
     ended = true;
-    return Math.min(ackedPosition(), firstDropped);
-  }
-
-  /** Whether commits follow acknowledgements rather than receipts. */
-  boolean acknowledged() {
-    return unacked != null;
+    return Math.min(position(), firstDropped);
   }
 
   @Override
-  public String toString() {
-    return partition + "[received<" + received.get() + ", sent<" + nextSent + "]";
+  public synchronized String toString() {
+    return partition
+        + "[undone "
+        + undone.size()
+        + (undone.isEmpty() ? "" : " from " + undone.first())
+        + ", fetched<"
+        + nextFetched
+        + (firstDropped == Long.MAX_VALUE ? "" : ", dropped from " + firstDropped)
+        + (ended ? ", ended" : "")
+        + "]";
   }
 }

@@ -111,14 +111,15 @@ public final class KafkaReceiverBuilder<E> {
   }
 
   /**
-   * Sets how long a receiver of deliveries ({@link #buildAcked()}) waits at most, when a partition
-   * leaves it (a rebalance, or {@link KafkaReceiver#close()}), for the deliveries its callers
-   * received to be {@linkplain Delivery#ack() acknowledged}. Default 10 seconds. Within the wait,
-   * the partition's next owner does not get those records again; after it, the receiver commits up
-   * to the first one not acknowledged, and they are delivered again. The wait holds up the group's
-   * rebalance, so keep it well under {@code max.poll.interval.ms}, and under {@link
-   * #closeTimeout(Duration)} for a close to see it through. A receiver of plain elements ({@link
-   * #build()}) does not wait: a received record is done.
+   * Sets how long a receiver waits at most, when a partition leaves it (a rebalance, or {@link
+   * KafkaReceiver#close()}), for the records its callers took to be done: for a receiver of
+   * deliveries ({@link #buildAcked()}), {@linkplain Delivery#ack() acknowledged}; for a receiver of
+   * plain elements ({@link #build()}), returned by the receive that took them, which takes
+   * microseconds (a record a cancelled coroutine gives back is taken back instead). Default 10
+   * seconds. Within the wait, the partition's next owner does not get those records again; after
+   * it, the receiver commits up to the first one not done, and they are delivered again. The wait
+   * holds up the group's rebalance, so keep it well under {@code max.poll.interval.ms}, and under
+   * {@link #closeTimeout(Duration)} for a close to see it through.
    *
    * @param timeout the longest wait; zero does not wait
    * @return this builder

@@ -30,25 +30,17 @@ import org.jspecify.annotations.Nullable;
  * The one thread that owns a receiver's {@link Consumer}: it polls, feeds the local channel, and
  * commits what callers received.
  *
- * <p>Invariant: a committed position of an assignment never passes a record that no caller took
- * from the local channel. While an assignment lasts, positions come from the callers' marks ({@link
- * Assignment#received}). When it ends (revoked, or the receiver closes), the poller takes back
- * every record still in the local channel; the channel is FIFO and only this thread sends into it,
- * so for each ending assignment the records taken back are the newest it was sent, and every record
- * sent before the first of them was taken by a caller. The final position is the first record taken
- * back, or one past the last record sent if none was. Records taken back, and those fetched but
- * never sent, are dropped: no caller can receive them any more, and their partition's next owner
- * fetches them again from that position.
- *
- * <p>For a receiver of {@link Delivery deliveries}, done means acknowledged rather than taken: the
- * positions come from {@link Assignment#ackedPosition()}, a hand-over first waits (a bounded time)
- * for the records callers received to be acknowledged, and the final position is the lowest of the
- * records not acknowledged and those taken back.
- *
- * <p>One gap: a batch receive whose collection refused an element gives the rest of its batch back
- * to the head of the local channel. If the poller takes such a record back, it is older than
- * records other callers may have taken meanwhile; the position is the older one (nothing is lost),
- * and those records are delivered again to the next owner.
+ * <p>Invariant: a committed position of an assignment never passes a record that is not done
+ * ({@link Assignment}): received by a caller, or, for a receiver of {@link Delivery deliveries},
+ * acknowledged. Positions come from {@link Assignment#position()}. When an assignment ends
+ * (revoked, or the receiver closes), the poller takes back every record still in the local channel
+ * and drops those of the ending assignment, with those fetched but never sent: no caller can
+ * receive them any more. It then waits, at most {@code handOverWait}, until every other record of
+ * the assignment is done, taking back again whatever callers give back meanwhile (a coroutine
+ * cancelled just as a record was handed to it, a batch whose collection refused an element). The
+ * final position is the lowest record not done, or dropped. A record a caller still holds after the
+ * wait is therefore delivered again to the partition's next owner, never lost; within the wait, the
+ * next owner starts right after what this receiver's callers finished.
  *
  * @param <V> the type of record values, as the deserializer makes them
  * @param <E> the type of the receiver's elements: the values, or deliveries of them
@@ -64,6 +56,9 @@ final class Poller<V, E> implements Runnable {
 
   /** How long one ask for the topic's partitions waits for a broker's answer. */
   private static final Duration TOPIC_WAIT = Duration.ofSeconds(1);
+
+  /** How often a hand-over that waits looks for records given back to the local channel. */
+  private static final Duration GIVE_BACK_CHECK = Duration.ofMillis(10);
 
   /** How long the poller waits for room in a full local channel before polling again. */
   private static final Duration ROOM_WAIT = Duration.ofMillis(50);
@@ -136,9 +131,7 @@ final class Poller<V, E> implements Runnable {
                     + r.offset()
                     + " has a null value, which a channel cannot carry");
           }
-          if (acknowledged) {
-            a.fetched(r.offset());
-          }
+          a.fetched(r.offset());
           pending.add(new Prefetched<>(a, r.offset(), elements.of(a, r.offset(), r.value())));
         }
         commitReceived();
@@ -179,7 +172,6 @@ final class Poller<V, E> implements Runnable {
         return;
       }
       pending.poll();
-      p.assignment().nextSent = p.offset() + 1;
     }
   }
 
@@ -187,7 +179,7 @@ final class Poller<V, E> implements Runnable {
   private void commitReceived() {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (Assignment a : assigned.values()) {
-      long position = acknowledged ? a.ackedPosition() : a.receivedPosition();
+      long position = a.position();
       if (position > a.committed) {
         offsets.put(a.partition, new OffsetAndMetadata(position));
         a.committed = position;
@@ -211,8 +203,9 @@ final class Poller<V, E> implements Runnable {
   }
 
   /**
-   * Ends the assignments of {@code partitions}: takes back their records that no caller took, drops
-   * them, and commits (if {@code commit}) each one's final position, as the class comment says.
+   * Ends the assignments of {@code partitions}: takes back and drops their records that no caller
+   * took, waits (if {@code commit}) for the ones callers took to be done, and commits (if {@code
+   * commit}) each one's final position, as the class comment says.
    */
   private void handOver(Collection<TopicPartition> partitions, boolean commit) {
     Set<Assignment> ending = new HashSet<>();
@@ -225,59 +218,33 @@ final class Poller<V, E> implements Runnable {
     if (ending.isEmpty()) {
       return;
     }
-    List<Prefetched<E>> back = new ArrayList<>();
-    try {
-      while (local.tryReceiveMany(back, 1024) > 0) {
-        // LP of a hand-over: what is taken back here was not received by any caller.
-      }
-    } catch (ChannelClosedException e) {
-      // closed and drained: nothing more to take back
-    }
-    Map<Assignment, Long> firstBack = new HashMap<>();
-    List<Prefetched<E>> keep = new ArrayList<>();
-    for (Prefetched<E> p : back) {
-      if (ending.contains(p.assignment())) {
-        firstBack.merge(p.assignment(), p.offset(), Math::min);
-        if (acknowledged) {
-          p.assignment().dropped(p.offset());
-        }
-      } else {
-        keep.add(p);
-      }
-    }
+    takeBack(ending);
     pending.removeIf(
         p -> {
           if (!ending.contains(p.assignment())) {
             return false;
           }
-          if (acknowledged) {
-            p.assignment().dropped(p.offset());
-          }
+          p.assignment().dropped(p.offset());
           return true;
         });
-    for (int i = keep.size() - 1; i >= 0; i--) {
-      pending.addFirst(keep.get(i)); // back ahead of the newer fetches, in their order
-    }
-    boolean waiting = acknowledged && commit;
     boolean interrupted = false;
-    long deadline = System.nanoTime() + handOverWait.toNanos();
+    if (commit) {
+      // Records callers took may not be done yet: a receive about to return, a delivery being
+      // processed, a record a cancelled coroutine is giving back. Wait for them, a bounded time,
+      // so that the next owner does not get them again.
+      long deadline = System.nanoTime() + handOverWait.toNanos();
+      for (Assignment a : ending) {
+        while (!interrupted && !a.allDone() && System.nanoTime() - deadline < 0) {
+          long step = Math.min(deadline - System.nanoTime(), GIVE_BACK_CHECK.toNanos());
+          interrupted = !a.awaitDone(System.nanoTime() + Math.max(0, step));
+          takeBack(ending);
+        }
+      }
+    }
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (Assignment a : ending) {
-      long position;
-      if (acknowledged) {
-        // Deliveries that callers hold may still be acknowledged: wait for them, a bounded time,
-        // so that the next owner does not process them again. Then later acknowledgements say
-        // they do not count.
-        if (waiting && !a.awaitAcks(deadline)) {
-          waiting = false;
-          interrupted = true;
-        }
-        position = a.end();
-      } else {
-        Long first = firstBack.get(a);
-        position = first != null ? first : a.nextSent;
-      }
-      if (position >= 0 && position != a.committed) {
+      long position = a.end(); // later acknowledgements say they do not count
+      if (position >= 0) {
         offsets.put(a.partition, new OffsetAndMetadata(position));
       }
     }
@@ -294,7 +261,36 @@ final class Poller<V, E> implements Runnable {
     }
   }
 
+  /**
+   * Takes every record out of the local channel: drops those of {@code ending} assignments, and
+   * puts the others back at the head of {@code pending}, in their order, ahead of newer fetches.
+   */
+  private void takeBack(Set<Assignment> ending) {
+    List<Prefetched<E>> back = new ArrayList<>();
+    try {
+      while (local.tryReceiveMany(back, 1024) > 0) {
+        // what is taken back here was not received by any caller
+      }
+    } catch (ChannelClosedException e) {
+      // closed and drained: nothing more to take back
+    }
+    List<Prefetched<E>> keep = new ArrayList<>();
+    for (Prefetched<E> p : back) {
+      if (ending.contains(p.assignment())) {
+        p.assignment().dropped(p.offset());
+      } else {
+        keep.add(p);
+      }
+    }
+    for (int i = keep.size() - 1; i >= 0; i--) {
+      pending.addFirst(keep.get(i));
+    }
+  }
+
   private void shutdown(@Nullable Throwable failure) {
+    // An interrupt (Kafka's InterruptException sets it again) would skip the hand-over's wait and
+    // make its commit and the consumer's close fail: put it aside until the poller is done.
+    boolean interrupted = Thread.interrupted();
     try {
       handOver(new ArrayList<>(assigned.keySet()), true);
     } catch (RuntimeException e) {
@@ -302,6 +298,7 @@ final class Poller<V, E> implements Runnable {
         failure = e;
       }
     } finally {
+      interrupted |= Thread.interrupted();
       pending.clear();
       if (failure == null) {
         local.close();
@@ -312,6 +309,9 @@ final class Poller<V, E> implements Runnable {
         consumer.close();
       } catch (RuntimeException e) {
         // The consumer could not leave its group cleanly; the group's session timeout will do it.
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }
