@@ -148,7 +148,9 @@ public final class KafkaReceiverBuilder<E> {
   /**
    * Makes a receiver whose elements are {@link Delivery deliveries}: commits follow {@link
    * Delivery#ack() acknowledgements} instead of receipts, for callers that need "processed" rather
-   * than "received". Otherwise the receiver is as {@link #build()} makes it.
+   * than "received". Otherwise the receiver is as {@link #build()} makes it. Acknowledge every
+   * delivery: one never acknowledged holds its partition's commit back for as long as the partition
+   * stays with this receiver, and the receiver keeps its offset meanwhile.
    *
    * @return a new receiver of deliveries, already polling; close it when done
    * @throws org.apache.kafka.common.KafkaException if the consumer cannot be made (a missing {@code

@@ -128,7 +128,7 @@ class KafkaAckTest {
     // when: it closes while a caller still processes ten deliveries, and acknowledges them later
     Thread closing = new Thread(first::close, "closing");
     closing.start();
-    Thread.sleep(300); // so that the hand-over is usually waiting when the acknowledgements come
+    awaitHandOverWaiting("sluice-kafka-poller-" + topic + "-ack-wait");
     for (Delivery<String> d : held) {
       assertTrue(d.ack(), "the hand-over waited for " + d);
     }
@@ -198,6 +198,24 @@ class KafkaAckTest {
         second.close();
       }
     }
+  }
+
+  /** Waits until the poller thread {@code name} waits in a hand-over for records to be done. */
+  static void awaitHandOverWaiting(String name) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
+        if (t.getKey().getName().equals(name)) {
+          for (StackTraceElement frame : t.getValue()) {
+            if (frame.getMethodName().equals("awaitDone")) {
+              return;
+            }
+          }
+        }
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("the hand-over of " + name + " never waited");
   }
 
   /** A worker that processes (counts) each delivery, then acknowledges it, until n are done. */

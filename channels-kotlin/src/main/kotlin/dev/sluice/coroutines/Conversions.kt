@@ -93,8 +93,13 @@ public fun <E : Any> SluiceChannel<E>.asCoroutineChannel(): Channel<E> =
  * `close` its `close`. A coroutine cancelled while its `send` waits gets [CancellationException]
  * only if the send was withdrawn, nothing sent (a Kafka send: while it waited for room); once the
  * element is under way, `send` waits for the outcome and returns it, and the cancellation shows at
- * the coroutine's next suspension. `onSend` and `invokeOnClose` throw
- * [UnsupportedOperationException] (kotlinx allows that of `invokeOnClose`).
+ * the coroutine's next suspension. A closed sender makes `send` throw the close cause, or kotlinx's
+ * [kotlinx.coroutines.channels.ClosedSendChannelException], as kotlinx's channels do; `trySend`
+ * reports a closed or failed send in its result and never throws. The view blocks where the sender
+ * does: a Kafka sender's `sendAsync` waits in the caller for a new topic's metadata (up to
+ * `max.block.ms`), its `trySend` waits for the broker's acknowledgement, and its `close` for the
+ * producer's flush. `onSend` and `invokeOnClose` throw [UnsupportedOperationException] (kotlinx
+ * allows that of `invokeOnClose`).
  *
  * @return a kotlinx [SendChannel] over the same queue, or over the foreign sender
  * @receiver the sender

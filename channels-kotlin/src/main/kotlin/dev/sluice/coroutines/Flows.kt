@@ -92,7 +92,9 @@ public fun <E : Any> Receiver<E>.consumeAsFlow(): Flow<E> = asReceiveChannel().c
  * not sent, the collection of the flow ends, and this function throws that exception.
  *
  * A [Sender] that is not a Sluice channel (a Kafka sender) is sent to through its own faces, as
- * [asSendChannel] says: each send suspends until that sender reports the element sent.
+ * [asSendChannel] says: each send suspends until that sender reports the element sent, and the
+ * sender may block the collecting thread where its own faces do (a Kafka sender: for a new topic's
+ * metadata, and in `close`).
  *
  * @param sender a Sluice channel, or another [Sender]
  * @param closeWhenDone whether to close [sender] when the flow completes, fails or is cancelled

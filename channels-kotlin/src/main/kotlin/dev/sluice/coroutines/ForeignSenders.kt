@@ -4,10 +4,12 @@
  */
 package dev.sluice.coroutines
 
+import dev.sluice.channels.ChannelClosedException
 import dev.sluice.channels.Sender
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.channels.ChannelResult
+import kotlinx.coroutines.channels.ClosedSendChannelException
 import kotlinx.coroutines.channels.SendChannel
 import kotlinx.coroutines.future.await
 import kotlinx.coroutines.selects.SelectClause2
@@ -30,20 +32,26 @@ internal class ForeignSendChannel<E : Any>(private val sender: Sender<E>) : Send
         get() = sender.isClosedForSend
 
     override suspend fun send(element: E) {
-        val sent = sender.sendAsync(element)
         try {
-            sent.await() // cancels `sent` if this coroutine is cancelled while it waits
-        } catch (c: CancellationException) {
-            if (sent.isCancelled) throw c // withdrawn: nothing was sent
-            withContext(NonCancellable) { sent.await() } // under way: its outcome is the send's
+            val sent = sender.sendAsync(element)
+            try {
+                sent.await() // cancels `sent` if this coroutine is cancelled while it waits
+            } catch (c: CancellationException) {
+                if (sent.isCancelled) throw c // withdrawn: nothing was sent
+                withContext(NonCancellable) { sent.await() } // under way: its outcome is the send's
+            }
+        } catch (e: ChannelClosedException) {
+            throw closedForSend(e) // as kotlinx's channels report a closed channel
         }
     }
 
     override fun trySend(element: E): ChannelResult<Unit> =
         try {
             if (sender.trySend(element)) ChannelResult.success(Unit) else ChannelResult.failure()
-        } catch (e: dev.sluice.channels.ChannelClosedException) {
+        } catch (e: ChannelClosedException) {
             ChannelResult.closed(e.cause)
+        } catch (e: RuntimeException) {
+            ChannelResult.closed(e) // the sender failed the element; kotlinx's trySend never throws
         }
 
     override fun close(cause: Throwable?): Boolean =
@@ -61,4 +69,8 @@ internal class ForeignSendChannel<E : Any>(private val sender: Sender<E>) : Send
             )
 
     override fun toString(): String = "ForeignSendChannel($sender)"
+
+    /** The close cause, if the sender was closed with one; kotlinx's exception otherwise. */
+    private fun closedForSend(e: ChannelClosedException): Throwable =
+        e.cause ?: ClosedSendChannelException("Channel was closed").also { it.initCause(e) }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue
 import java.util.function.Supplier
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.async
+import kotlinx.coroutines.channels.ClosedSendChannelException
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.flow.flowOf
 import kotlinx.coroutines.launch
@@ -94,6 +95,43 @@ class ForeignSenderSpec :
             ch.trySend(8).isClosed shouldBe true
         }
 
+        test("a send to a closed sender throws kotlinx's exception, or the close cause") {
+            val s = Gated()
+            val ch = s.asSendChannel()
+            ch.close()
+            shouldThrow<ClosedSendChannelException> { ch.send(1) }
+            val failed = Gated(closeCause = IllegalStateException("gone"))
+            failed.close()
+            shouldThrow<IllegalStateException> { failed.asSendChannel().send(1) }.message shouldBe
+                "gone"
+        }
+
+        test("trySend reports a sender's failure in its result instead of throwing") {
+            val s = Gated(failTry = IllegalArgumentException("cannot serialize"))
+            val result = s.asSendChannel().trySend(1)
+            result.isClosed shouldBe true
+            result.exceptionOrNull()!!.message shouldBe "cannot serialize"
+        }
+
+        test("a send whose future completes as its coroutine is cancelled returns normally") {
+            val s = Gated()
+            val ch = s.asSendChannel()
+            val outcome = ConcurrentLinkedQueue<String>()
+            coroutineScope {
+                val sending =
+                    launch(start = CoroutineStart.UNDISPATCHED) {
+                        ch.send(1)
+                        outcome += "returned"
+                    }
+                s.underWay = true
+                s.finishAll() // the future completes before the coroutine resumes
+                sending.cancel()
+                sending.join()
+            }
+            outcome.toList() shouldBe listOf("returned")
+            s.sent.toList() shouldBe listOf(1)
+        }
+
         test("onSend and invokeOnClose are refused with UnsupportedOperationException") {
             val ch = Gated().asSendChannel()
             shouldThrow<UnsupportedOperationException> { ch.invokeOnClose {} }
@@ -112,7 +150,11 @@ class ForeignSenderSpec :
  * A sender whose sends finish when the test says so: each `sendAsync` is a future the test
  * completes, which withdraws on `cancel` until [underWay] is set.
  */
-private class Gated(private val autoFinish: Boolean = false) : Sender<Int> {
+private class Gated(
+    private val autoFinish: Boolean = false,
+    private val closeCause: Throwable? = null,
+    private val failTry: RuntimeException? = null,
+) : Sender<Int> {
     val sent = ConcurrentLinkedQueue<Int>()
     private val pending = ConcurrentLinkedQueue<Pair<Int, CompletableFuture<Void>>>()
     @Volatile var underWay = false
@@ -137,7 +179,9 @@ private class Gated(private val autoFinish: Boolean = false) : Sender<Int> {
     }
 
     override fun sendAsync(element: Int): CompletableFuture<Void> {
-        if (closed) return CompletableFuture.failedFuture(ChannelClosedException("closed", null))
+        if (closed) {
+            return CompletableFuture.failedFuture(ChannelClosedException("closed", closeCause))
+        }
         val f =
             object : CompletableFuture<Void>() {
                 override fun cancel(mayInterruptIfRunning: Boolean): Boolean {
@@ -152,7 +196,8 @@ private class Gated(private val autoFinish: Boolean = false) : Sender<Int> {
     }
 
     override fun trySend(element: Int): Boolean {
-        if (closed) throw ChannelClosedException("closed", null)
+        if (closed) throw ChannelClosedException("closed", closeCause)
+        failTry?.let { throw it }
         sent += element
         return true
     }

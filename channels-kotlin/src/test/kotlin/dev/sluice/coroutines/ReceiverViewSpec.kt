@@ -78,9 +78,14 @@ class ReceiverViewSpec :
                 other.onReceive { it }
                 ch.onReceive { it }
             } shouldBe "#1"
+            view.source.send(2)
+            select<String?> {
+                other.onReceive { it }
+                ch.onReceiveCatching { it.getOrNull() }
+            } shouldBe "#2"
             view.source.close()
             select { ch.onReceiveCatching { it } }.isClosed shouldBe true
-            view.taken.toList() shouldBe listOf(1)
+            view.taken.toList() shouldBe listOf(1, 2)
         }
 
         test("receiveAsFlow collects every element, turned") {
