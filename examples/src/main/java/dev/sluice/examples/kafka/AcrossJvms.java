@@ -26,8 +26,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * <p>Invariant: it passes only if every order was processed exactly once (one receipt per order,
  * with the right total, and no receipt beyond those), and both JVMs exited with status 0; whatever
  * happens, the child JVMs and the broker are stopped before it returns or throws, and by shutdown
- * hooks if its JVM exits first. A {@code kill -9} of its JVM skips the hooks: the children then
- * halt by themselves ({@link ChildJvm}), but the broker stays up until stopped by hand.
+ * hooks if its JVM exits first. A {@code kill -9} of its JVM skips the hooks: the children and the
+ * broker then halt by themselves, each when its pipe from this JVM ends ({@link ChildJvm}, and the
+ * test broker's {@code BrokerMain}).
  *
  * <p>It needs the broker's class path in the system property {@code sluice.kafka.brokerClasspath},
  * which the examples' build sets: run it with {@code mvn -B -q package -DskipTests -pl examples -am
