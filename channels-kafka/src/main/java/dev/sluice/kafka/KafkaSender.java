@@ -13,11 +13,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
@@ -57,7 +55,9 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>Handing the record to the producer waits for the topic's metadata and for buffer space at
  *       most {@code max.block.ms} (Kafka's default: 60 s). This wait is in the calling thread, for
- *       {@link #sendAsync} too when it has room at once (otherwise in a thread of this sender's).
+ *       {@link #sendAsync} too when it has room at once; a {@code sendAsync} that waits for room,
+ *       and any send made while earlier ones wait, is handed over in a thread of this sender's
+ *       instead.
  *   <li>The acknowledgement comes, or the producer gives up, at most {@code delivery.timeout.ms}
  *       after the hand-over (Kafka's default: 120 s). Until then the producer retries on its own,
  *       across broker restarts and leader changes, each request bounded by {@code
@@ -122,12 +122,16 @@ public final class KafkaSender<E> implements Sender<E> {
    * after closing the room channel, so no record is appended to a closing producer: a send that
    * got room just before the close fails with ChannelClosedException and gives the room back.
    *
-   * The room channel's waiting sendAsync futures complete in the thread that gives room back: the
-   * producer's I/O thread. Appending from there could block that very thread (metadata, buffer), so
-   * such appends hop to `appender`, one daemon thread per sender. Room is granted in FIFO order,
-   * and so are appends: while any append waits on `appender` (counted by `queued`), a record that
-   * got room later is appended there too, behind it, never in its caller's thread. So the records
-   * of one thread's sends reach the producer in the order of its calls.
+   * A sendAsync without room, and every send that comes while any is queued, waits in `queue`
+   * (AppendQueue): one appender thread per sender takes room for the queue's head itself, blocking
+   * in the room channel, then appends it. So the producer's I/O thread only gives a token back per
+   * acknowledgement (waking the appender if it waits), and never appends (an append can block on
+   * metadata or buffer). While anything is queued (`queue.pending() > 0`), every form of send
+   * queues behind it, so the records of one thread's sends reach the producer in the order of its
+   * calls; blocking, timed and try sends then wait for their entry's outcome, and withdraw it when
+   * they give up (interrupt, timeout): `false` still means it never reached the producer. Only an
+   * action that the appender thread itself runs (a failed future's dependent) appends directly.
+   * Nothing queued and room free: the send appends in its caller's thread, as before.
    *
    * sendAll is the blocking send's first half (room, then append in order) for each element, and
    * reads the acknowledgements afterwards, in order (PipelinedBatch): so a batch keeps up to
@@ -139,10 +143,8 @@ public final class KafkaSender<E> implements Sender<E> {
   private final String topic;
   private final Channel<Boolean> room;
   private final ReentrantReadWriteLock closing = new ReentrantReadWriteLock();
-  private final ExecutorService appender;
-  /* Appends handed to `appender` and not finished: while there are any, later appends queue too. */
-  private final AtomicInteger queued = new AtomicInteger();
-  private volatile @Nullable Thread appenderThread;
+  /* Sends waiting for room, and the thread that appends them: see the notes above. */
+  private final AppendQueue<E> queue;
   private volatile boolean closed;
   private volatile @Nullable Throwable closeCause;
 
@@ -150,14 +152,21 @@ public final class KafkaSender<E> implements Sender<E> {
     this.producer = producer;
     this.topic = topic;
     this.room = Channel.bounded(maxInFlight);
-    this.appender =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "sluice-kafka-sender-" + topic);
-              t.setDaemon(true);
-              appenderThread = t;
-              return t;
-            });
+    this.queue =
+        new AppendQueue<>(
+            room,
+            new AppendQueue.Target<E>() {
+              @Override
+              public CompletableFuture<Void> append(E element) {
+                return KafkaSender.this.append(element);
+              }
+
+              @Override
+              public void settle(StagedFuture<Void> out, CompletableFuture<Void> ack) {
+                ack.whenComplete((v, ex) -> KafkaSender.this.settle(out, ex));
+              }
+            },
+            "sluice-kafka-sender-" + topic);
   }
 
   /**
@@ -185,8 +194,7 @@ public final class KafkaSender<E> implements Sender<E> {
   @Override
   public void send(E element) throws InterruptedException {
     Objects.requireNonNull(element, "element");
-    room.send(ROOM);
-    awaitAck(appendInOrder(element));
+    awaitAck(handOver(element));
   }
 
   /**
@@ -224,8 +232,17 @@ public final class KafkaSender<E> implements Sender<E> {
 
   /** Waits for room and hands the record over, as {@link #send(Object)} does, without the ack. */
   private CompletableFuture<Void> handOver(E element) throws InterruptedException {
-    room.send(ROOM);
-    return appendInOrder(element);
+    if (!mustQueue()) {
+      room.send(ROOM);
+      return appendInterruptibly(element);
+    }
+    CompletableFuture<Void> ack = awaitAppended(queue.enqueue(element, null), false, 0);
+    return Objects.requireNonNull(ack); // an untimed wait is only withdrawn by an interrupt
+  }
+
+  /** Whether earlier sends wait in the queue, so that this one must queue behind them. */
+  private boolean mustQueue() {
+    return queue.pending() != 0 && !queue.isAppenderThread();
   }
 
   /**
@@ -234,7 +251,8 @@ public final class KafkaSender<E> implements Sender<E> {
    * delivery.timeout.ms}).
    *
    * @param element the element to send
-   * @param timeout how long to wait for room at most; zero or negative does not wait
+   * @param timeout how long to wait for room at most, including the wait behind earlier sends of
+   *     this sender that wait for room; zero or negative does not wait
    * @return {@code true} if the element was sent, {@code false} if there was no room in time (the
    *     element was not handed to the producer)
    * @throws InterruptedException if the thread was interrupted while waiting for room
@@ -245,11 +263,29 @@ public final class KafkaSender<E> implements Sender<E> {
   @Override
   public boolean send(E element, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(element, "element");
-    if (!room.send(ROOM, timeout)) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (!mustQueue()) {
+      if (!room.send(ROOM, timeout)) {
+        return false;
+      }
+      awaitAck(appendInterruptibly(element));
+      return true;
+    }
+    long nanos = timeout.isNegative() ? 0 : saturatedNanos(timeout);
+    CompletableFuture<Void> ack = awaitAppended(queue.enqueue(element, null), true, nanos);
+    if (ack == null) {
       return false;
     }
-    awaitAck(appendInOrder(element));
+    awaitAck(ack);
     return true;
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
+    }
   }
 
   /**
@@ -259,7 +295,8 @@ public final class KafkaSender<E> implements Sender<E> {
    *
    * @param element the element to send
    * @return {@code true} if the element was sent, {@code false} if {@code maxInFlight} records were
-   *     unacknowledged (nothing was handed to the producer)
+   *     unacknowledged, or earlier sends of this sender were waiting for room (nothing was handed
+   *     to the producer: it would have overtaken them)
    * @throws ChannelClosedException if this sender is closed
    * @throws KafkaException if the record was not acknowledged, or the serializer failed
    * @throws NullPointerException if {@code element} is null
@@ -267,10 +304,16 @@ public final class KafkaSender<E> implements Sender<E> {
   @Override
   public boolean trySend(E element) {
     Objects.requireNonNull(element, "element");
+    if (mustQueue()) {
+      if (closed) {
+        throw new ChannelClosedException("the sender is closed", closeCause);
+      }
+      return false; // it never waits for room, and earlier sends are waiting for it
+    }
     if (!room.trySend(ROOM)) {
       return false;
     }
-    awaitAck(appendAfterQueued(element));
+    awaitAck(append(element));
     return true;
   }
 
@@ -281,10 +324,12 @@ public final class KafkaSender<E> implements Sender<E> {
    * <p>It completes exceptionally with {@link ChannelClosedException} if the sender closes before
    * the record had room, and with a {@link KafkaException} if the record was not acknowledged or
    * the serializer failed. Cancelling it (or completing it, or {@code orTimeout}) withdraws the
-   * send only while it waits for room: when that call reports a change, nothing was handed to the
-   * producer; once the record was handed over, such calls report {@code false}. The first send to a
-   * topic may wait in the caller for the topic's metadata, as the producer does (see the class
-   * comment).
+   * send only while it waits for room (or behind earlier sends of this sender that wait for it):
+   * when that call reports a change, nothing was handed to the producer; once the record was handed
+   * over, such calls report {@code false}. The first send to a topic may wait in the caller for the
+   * topic's metadata, as the producer does (see the class comment). A send that waits is handed
+   * over by a thread of this sender's, in the order of the calls, and the records of one thread's
+   * sends of every form reach the producer in the order of its calls.
    *
    * <p>Dependent actions run in the thread that completes the future: for an acknowledgement, the
    * producer's I/O thread, which sends nothing else while they run. Keep them short, or move the
@@ -298,47 +343,22 @@ public final class KafkaSender<E> implements Sender<E> {
   public CompletableFuture<Void> sendAsync(E element) {
     Objects.requireNonNull(element, "element");
     StagedFuture<Void> result = new StagedFuture<>();
-    CompletableFuture<Void> gotRoom = room.sendAsync(ROOM);
-    result.stage(gotRoom);
-    if (gotRoom.isDone() && queued.get() == 0) {
-      appendWhenRoom(element, gotRoom, result);
-    } else {
-      queued.incrementAndGet();
-      gotRoom.whenCompleteAsync(
-          (v, ex) -> {
-            try {
-              appendWhenRoom(element, gotRoom, result);
-            } finally {
-              queued.decrementAndGet();
-            }
-          },
-          this::hopToAppender);
-    }
-    return result;
-  }
-
-  /** Runs {@code task} on the appender thread, or here once the appender was shut down. */
-  private void hopToAppender(Runnable task) {
-    try {
-      appender.execute(task);
-    } catch (RejectedExecutionException e) {
-      task.run(); // the sender closed: the task only fails its future
-    }
-  }
-
-  private void appendWhenRoom(E element, CompletableFuture<Void> gotRoom, StagedFuture<Void> out) {
-    Throwable failure = gotRoom.handle((v, ex) -> ex).join();
-    if (failure != null) {
-      if (!StagedFuture.isWithdrawal(gotRoom, failure)) {
-        out.fail(failure);
+    if (!mustQueue()) {
+      try {
+        if (room.trySend(ROOM)) {
+          // Room now and nothing queued: append here, as the raw client's loop does.
+          append(element).whenComplete((v, ex) -> settle(result, ex));
+          return result;
+        }
+      } catch (RuntimeException e) { // closed, or the serializer failed: nothing was sent
+        result.fail(e);
+        return result;
       }
-      return;
     }
-    try {
-      append(element).whenComplete((v, ex) -> settle(out, ex));
-    } catch (RuntimeException e) {
-      out.fail(e);
-    }
+    // No room, or earlier sends wait for it: queue behind them. The entry's cancel is the
+    // withdrawal, which succeeds only while the appender has not claimed it.
+    result.stage(queue.enqueue(element, result));
+    return result;
   }
 
   private void settle(StagedFuture<Void> out, @Nullable Throwable ackFailure) {
@@ -406,7 +426,8 @@ public final class KafkaSender<E> implements Sender<E> {
     } finally {
       closing.writeLock().unlock();
     }
-    appender.shutdown();
+    // No append starts now (`closed` under the lock): fail what still waits in the queue.
+    queue.close(new ChannelClosedException("the sender is closed", cause));
     producer.close();
     return true;
   }
@@ -434,49 +455,43 @@ public final class KafkaSender<E> implements Sender<E> {
   }
 
   /**
-   * Appends now in this thread, or, if earlier appends wait on the appender thread, behind them
-   * there; a synchronous failure of the append is thrown here either way.
+   * Waits until the appender handed the entry's record over, and returns its acknowledgement; if
+   * {@code timed}, at most {@code nanos}. An interrupt or the timeout withdraws the entry if it
+   * still waits (then it throws {@link InterruptedException} or returns {@code null}: nothing was
+   * sent); once the appender claimed it, its hand-over is near and is waited for, keeping an
+   * interrupt.
    */
-  private CompletableFuture<Void> appendInOrder(E element) throws InterruptedException {
-    return queued.get() == 0 || Thread.currentThread() == appenderThread
-        ? appendInterruptibly(element)
-        : appendAfterQueued(element);
+  private @Nullable CompletableFuture<Void> awaitAppended(
+      AppendQueue.Entry<E> entry, boolean timed, long nanos) throws InterruptedException {
+    try {
+      return timed ? entry.get(nanos, TimeUnit.NANOSECONDS) : entry.get();
+    } catch (InterruptedException e) {
+      if (entry.withdraw()) {
+        throw e; // LP: withdrawn, the appender skips it
+      }
+      Thread.currentThread().interrupt(); // kept: the record is being handed over
+      return appendedOutcome(entry);
+    } catch (TimeoutException e) {
+      if (entry.withdraw()) {
+        return null; // LP: withdrawn in time, never handed over
+      }
+      return appendedOutcome(entry);
+    } catch (ExecutionException e) {
+      throw rethrown(e.getCause());
+    }
   }
 
-  /** {@link #appendInOrder} for the try form, which has no {@link InterruptedException}. */
-  private CompletableFuture<Void> appendAfterQueued(E element) {
-    if (queued.get() == 0 || Thread.currentThread() == appenderThread) {
-      // Nothing queued, or a dependent of a future failed on the appender thread is sending: the
-      // queue's later appends are behind this one anyway, and waiting on it here would deadlock.
-      return append(element);
-    }
-    queued.incrementAndGet();
-    CompletableFuture<CompletableFuture<Void>> appended = new CompletableFuture<>();
-    hopToAppender(
-        () -> {
-          try {
-            appended.complete(append(element));
-          } catch (RuntimeException e) {
-            appended.completeExceptionally(e);
-          } finally {
-            queued.decrementAndGet();
-          }
-        });
-    // The append itself does not wait (the appender only waits in the producer, for metadata or
-    // buffer, as this thread would): wait for it without giving up on an interrupt, as for the ack.
+  /** Waits for the outcome of an entry the appender claimed or a close failed, uninterruptibly. */
+  private static CompletableFuture<Void> appendedOutcome(AppendQueue.Entry<?> entry) {
     boolean interrupted = false;
     try {
       while (true) {
         try {
-          return appended.get();
+          return entry.get();
         } catch (InterruptedException e) {
           interrupted = true;
         } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof RuntimeException) {
-            throw (RuntimeException) cause;
-          }
-          throw new KafkaException(cause);
+          throw rethrown(e.getCause());
         }
       }
     } finally {
@@ -484,6 +499,11 @@ public final class KafkaSender<E> implements Sender<E> {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** A failed append's exception, as the caller's own append would have thrown it. */
+  private static RuntimeException rethrown(Throwable cause) {
+    return cause instanceof RuntimeException ? (RuntimeException) cause : new KafkaException(cause);
   }
 
   /**
