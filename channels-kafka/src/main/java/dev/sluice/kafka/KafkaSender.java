@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -81,6 +82,13 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Brokers down for longer than {@code delivery.timeout.ms}</b>: the send fails, caused by
  *       a {@code TimeoutException}; the record may or may not have been written. A broker that
  *       comes back within that time makes the send return normally.
+ *   <li><b>A topic created a moment before</b>: a broker older than Kafka 4.5 may refuse the first
+ *       request to a new partition (it does not lead it yet) and accept the next one, after which
+ *       the producer retries the refused records with an out-of-order sequence until {@code
+ *       delivery.timeout.ms} fails their sends (Kafka's KAFKA-15591). Nothing is reported sent that
+ *       was not written, but those sends wait the whole {@code delivery.timeout.ms}. Create topics
+ *       ahead of time, or wait until the brokers answer {@code Admin.listOffsets} for each
+ *       partition of a new one before its first send.
  * </ul>
  *
  * A send that returned was acknowledged, with {@code acks=all} by every in-sync replica: it was
@@ -139,8 +147,10 @@ public final class KafkaSender<E> implements Sender<E> {
    */
   private static final Boolean ROOM = Boolean.TRUE;
 
-  private final Producer<byte[], E> producer;
+  private final Producer<Object, E> producer;
   private final String topic;
+  /* The record's key of an element (null: no key); run where the record is handed over. */
+  private final Function<? super E, ?> keyOf;
   private final Channel<Boolean> room;
   private final ReentrantReadWriteLock closing = new ReentrantReadWriteLock();
   /* Sends waiting for room, and the thread that appends them: see the notes above. */
@@ -148,9 +158,11 @@ public final class KafkaSender<E> implements Sender<E> {
   private volatile boolean closed;
   private volatile @Nullable Throwable closeCause;
 
-  KafkaSender(Producer<byte[], E> producer, String topic, int maxInFlight) {
+  KafkaSender(
+      Producer<Object, E> producer, String topic, int maxInFlight, Function<? super E, ?> keyOf) {
     this.producer = producer;
     this.topic = topic;
+    this.keyOf = keyOf;
     this.room = Channel.bounded(maxInFlight);
     this.queue =
         new AppendQueue<>(
@@ -538,7 +550,7 @@ public final class KafkaSender<E> implements Sender<E> {
         throw new ChannelClosedException("the sender is closed", closeCause);
       }
       producer.send(
-          new ProducerRecord<>(topic, element),
+          new ProducerRecord<>(topic, keyOf.apply(element), element),
           (metadata, ex) -> {
             giveBack.run();
             if (ex == null) {

@@ -7,6 +7,7 @@ package dev.sluice.kafka;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -16,8 +17,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * Settings of a {@link KafkaSender}, made by {@link KafkaChannels#senderBuilder}.
  *
  * <p>Invariant: the producer properties given here reach the producer as they are, except the two
- * serializers, which are this builder's: records have no key, and the value serializer is the one
- * given to {@link KafkaChannels#senderBuilder}. {@code acks} is {@code all} unless set here.
+ * serializers, which are this builder's: the value serializer is the one given to {@link
+ * KafkaChannels#senderBuilder}, and the key serializer the one given to {@link #key} (records have
+ * no key without it). {@code acks} is {@code all} unless set here.
  *
  * @param <E> the type of elements
  */
@@ -26,6 +28,8 @@ public final class KafkaSenderBuilder<E> {
   private final Serializer<E> serializer;
   private final Map<String, Object> properties = new HashMap<>();
   private int maxInFlight = 1024;
+  private Function<? super E, ?> keyOf = element -> null;
+  private Serializer<?> keySerializer = new ByteArraySerializer();
 
   KafkaSenderBuilder(String topic, Serializer<E> serializer) {
     this.topic = Objects.requireNonNull(topic, "topic");
@@ -86,6 +90,31 @@ public final class KafkaSenderBuilder<E> {
   }
 
   /**
+   * Gives each record a key, computed from its element: Kafka's default partitioner then puts the
+   * records of one key in one partition, so a receiver gets them in the order they were sent, and a
+   * compacted topic keeps the last record of each key. Without a key (the default), the producer
+   * spreads records over the partitions as it likes.
+   *
+   * <p>{@code keyOf} runs in the thread that hands the record to the producer (see {@link
+   * KafkaSender}'s class comment), once per send; a {@code null} key means no key (the serializer
+   * is handed {@code null} then, as Kafka's serializers are, and returns {@code null}). If it
+   * throws, or the serializer does, that send fails with its exception and nothing was sent, as
+   * when the value serializer fails. The producer closes {@code serializer} when the sender closes.
+   *
+   * @param keyOf the key of an element; may return {@code null}
+   * @param serializer turns a key into bytes
+   * @param <K> the type of keys
+   * @return this builder
+   * @throws NullPointerException if an argument is null
+   */
+  public <K> KafkaSenderBuilder<E> key(
+      Function<? super E, ? extends K> keyOf, Serializer<? super K> serializer) {
+    this.keyOf = Objects.requireNonNull(keyOf, "keyOf");
+    this.keySerializer = Objects.requireNonNull(serializer, "serializer");
+    return this;
+  }
+
+  /**
    * Makes the producer and the sender over it.
    *
    * @return a new sender; close it when done
@@ -93,8 +122,11 @@ public final class KafkaSenderBuilder<E> {
    *     bootstrap.servers}, a bad property)
    */
   public KafkaSender<E> build() {
-    KafkaProducer<byte[], E> producer =
-        new KafkaProducer<>(new HashMap<>(properties), new ByteArraySerializer(), serializer);
-    return new KafkaSender<>(producer, topic, maxInFlight);
+    // Keys only ever come from keyOf, whose results the serializer takes (the key method's types).
+    @SuppressWarnings("unchecked")
+    Serializer<Object> keys = (Serializer<Object>) keySerializer;
+    KafkaProducer<Object, E> producer =
+        new KafkaProducer<>(new HashMap<>(properties), keys, serializer);
+    return new KafkaSender<>(producer, topic, maxInFlight, keyOf);
   }
 }
