@@ -50,6 +50,14 @@ final class Assignment {
   }
 
   /**
+   * Poller: the record at {@code offset} was fetched and passed over (a tombstone the receiver
+   * skips): done at once, so commits pass it once the records before it are done.
+   */
+  synchronized void skipped(long offset) {
+    nextFetched = offset + 1;
+  }
+
+  /**
    * A caller's receive returned the record at {@code offset}: done, unless acknowledgements rule.
    */
   void received(long offset) {

@@ -68,7 +68,9 @@ import org.jspecify.annotations.Nullable;
  * after it in its partition, acknowledged or not: commits follow acknowledgements in offset order.
  * Within a partition, records are received in offset order; across partitions there is no order. A
  * record whose value deserializes to {@code null} (a tombstone) cannot be carried by a channel: the
- * receiver fails on it, as it does on a deserializer's exception.
+ * receiver fails on it, as it does on a deserializer's exception, unless it was built to
+ * {@linkplain KafkaReceiverBuilder#skipNullValues() skip} such records, which then count as
+ * received.
  *
  * <p>It is a {@link ReceiverView} of its local channel, so the Kotlin face of {@code
  * channels-kotlin} works on it: {@code asReceiveChannel()} gives a kotlinx {@code ReceiveChannel}
@@ -117,7 +119,14 @@ public final class KafkaReceiver<E> implements ReceiverView<E>, AutoCloseable {
     this.closeTimeout = settings.closeTimeout;
     this.local = Channel.bounded(settings.prefetch);
     this.poller =
-        new Poller<>(consumer, topic, local, elements, acknowledged, settings.handOverWait);
+        new Poller<>(
+            consumer,
+            topic,
+            local,
+            elements,
+            acknowledged,
+            settings.handOverWait,
+            settings.skipNullValues);
     this.pollerThread = new Thread(poller, "sluice-kafka-poller-" + topic + "-" + groupId);
     pollerThread.setDaemon(true);
     pollerThread.start();

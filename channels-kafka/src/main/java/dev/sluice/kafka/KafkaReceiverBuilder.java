@@ -31,6 +31,7 @@ public final class KafkaReceiverBuilder<E> {
   int prefetch = 256;
   Duration closeTimeout = Duration.ofSeconds(30);
   Duration handOverWait = Duration.ofSeconds(10);
+  boolean skipNullValues;
 
   private final Deserializer<E> deserializer;
   private final Map<String, Object> properties = new HashMap<>();
@@ -131,6 +132,20 @@ public final class KafkaReceiverBuilder<E> {
       throw new IllegalArgumentException("handOverWait is negative: " + timeout);
     }
     this.handOverWait = timeout;
+    return this;
+  }
+
+  /**
+   * Makes the receiver skip records whose value is {@code null}: tombstones, which mark a key as
+   * deleted on a compacted topic. A channel cannot carry {@code null}, so without this a tombstone
+   * closes the receiver with a {@link org.apache.kafka.common.KafkaException} naming the record. A
+   * skipped record counts as received (and, for a receiver of deliveries, as acknowledged): the
+   * commits pass it once the records before it are done, and no caller ever sees it.
+   *
+   * @return this builder
+   */
+  public KafkaReceiverBuilder<E> skipNullValues() {
+    this.skipNullValues = true;
     return this;
   }
 

@@ -69,6 +69,8 @@ final class Poller<V, E> implements Runnable {
   private final Elements<V, E> elements;
   private final boolean acknowledged;
   private final Duration handOverWait;
+  /* Whether a record with a null value is passed over (done at once) rather than a failure. */
+  private final boolean skipNullValues;
 
   /* Poller thread only. */
   private final Map<TopicPartition, Assignment> assigned = new HashMap<>();
@@ -82,13 +84,15 @@ final class Poller<V, E> implements Runnable {
       Channel<Prefetched<E>> local,
       Elements<V, E> elements,
       boolean acknowledged,
-      Duration handOverWait) {
+      Duration handOverWait,
+      boolean skipNullValues) {
     this.consumer = consumer;
     this.topic = topic;
     this.local = local;
     this.elements = elements;
     this.acknowledged = acknowledged;
     this.handOverWait = handOverWait;
+    this.skipNullValues = skipNullValues;
   }
 
   /** Asks the poller to hand over its partitions and stop; it notices within one poll. */
@@ -122,6 +126,10 @@ final class Poller<V, E> implements Runnable {
             continue; // fetched for a partition already handed over: its next owner gets it
           }
           if (r.value() == null) {
+            if (skipNullValues) {
+              a.skipped(r.offset());
+              continue;
+            }
             throw new KafkaException(
                 "record "
                     + r.topic()
@@ -129,7 +137,8 @@ final class Poller<V, E> implements Runnable {
                     + r.partition()
                     + "@"
                     + r.offset()
-                    + " has a null value, which a channel cannot carry");
+                    + " has a null value (a tombstone), which a channel cannot carry; build the"
+                    + " receiver with skipNullValues() to pass such records over");
           }
           a.fetched(r.offset());
           pending.add(new Prefetched<>(a, r.offset(), elements.of(a, r.offset(), r.value())));
