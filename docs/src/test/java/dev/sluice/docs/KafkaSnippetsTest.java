@@ -125,6 +125,43 @@ class KafkaSnippetsTest {
     }
   }
 
+  @Test
+  void keysAndTombstones(KafkaBroker broker) throws Exception {
+    String bootstrap = broker.bootstrap();
+    String topic = broker.createTopic("accounts", 3);
+    // spotless:off
+    // snippet: kafka-keys
+    KafkaSender<String> updates =
+        KafkaChannels.senderBuilder(topic, new StringSerializer())
+            .bootstrapServers(bootstrap)
+            .key((String update) -> update.split(":")[0],  // "alice:+10" is keyed "alice"
+                 new StringSerializer())
+            .build();
+    KafkaReceiver<String> ledger =
+        KafkaChannels.receiverBuilder(topic, "ledger", new StringDeserializer())
+            .bootstrapServers(bootstrap)
+            .skipNullValues()                             // tombstones pass by, counted as received
+            .build();
+    // end snippet
+    // spotless:on
+    try {
+      List<String> sent = List.of("alice:+10", "bob:+5", "alice:-3", "bob:+1", "alice:+7");
+      assertEquals(sent.size(), updates.sendAll(sent));
+      Map<String, List<String>> perAccount = new HashMap<>();
+      for (int i = 0; i < sent.size(); i++) {
+        String u = ledger.receive(WAIT);
+        perAccount.computeIfAbsent(u.split(":")[0], k -> new ArrayList<>()).add(u);
+      }
+      // one key, one partition: each account's updates arrive in the order they were sent
+      assertEquals(List.of("alice:+10", "alice:-3", "alice:+7"), perAccount.get("alice"));
+      assertEquals(List.of("bob:+5", "bob:+1"), perAccount.get("bob"));
+      assertNull(ledger.receive(Duration.ofSeconds(1)), "nothing beyond the five");
+    } finally {
+      updates.close();
+      ledger.close();
+    }
+  }
+
   /** The walk-through's producer and worker loops, as the example runs them, in one JVM here. */
   @Test
   void workerPool_processesEachOrderOnce(KafkaBroker broker) throws Exception {
