@@ -21,11 +21,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.RoundRobinPartitioner;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -100,41 +99,30 @@ class KafkaAckStressTest {
     int share = n / (VISITS + 2);
     long join = GIVE_UP.toMillis() + 30_000;
     KafkaSender<String> s =
-        KafkaChannels.senderBuilder(topic, new StringSerializer())
-            .bootstrapServers(broker.bootstrap())
-            .property(ProducerConfig.PARTITIONER_CLASS_CONFIG, RoundRobinPartitioner.class)
+        KafkaTestSupport.spreadingSender(broker, topic)
             .property(ProducerConfig.LINGER_MS_CONFIG, 1)
             .build();
     Processing work = new Processing();
     AtomicInteger total = new AtomicInteger();
     Set<String> sent = ConcurrentHashMap.newKeySet();
+    AtomicReference<Throwable> producerFailure = new AtomicReference<>();
     KafkaReceiver<Delivery<String>> steady = member(broker, topic);
     List<Thread> callers = new ArrayList<>();
     long deadline = System.nanoTime() + GIVE_UP.toNanos();
-    BooleanSupplier done = () -> total.get() >= n || System.nanoTime() > deadline;
+    BooleanSupplier done =
+        () -> total.get() >= n || System.nanoTime() > deadline || producerFailure.get() != null;
     try {
       // given: a steady member with two callers, and records flowing in
       callers.add(KafkaRebalanceStressTest.caller(steady, work, total, done, 0));
       callers.add(KafkaRebalanceStressTest.caller(steady, work, total, done, 2));
       Thread producer =
-          new Thread(
-              () -> {
-                try {
-                  for (int i = 0; i < n; i += 500) {
-                    sent.addAll(KafkaGroupTest.sendAll(s, "k", i, Math.min(n, i + 500)));
-                    Thread.sleep(KafkaSoak.size(100, 1_000));
-                  }
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              });
-      producer.start();
+          KafkaTestSupport.producer(s, "k", n, KafkaSoak.size(100, 1_000), sent, producerFailure);
 
       // when: members join, receive and acknowledge a while, and leave, one after another
       for (int round = 0; round < VISITS && !done.getAsBoolean(); round++) {
         KafkaReceiver<Delivery<String>> visitor = member(broker, topic);
         int until = Math.min(n, total.get() + share);
-        BooleanSupplier leave = () -> total.get() >= until || System.nanoTime() > deadline;
+        BooleanSupplier leave = () -> total.get() >= until || done.getAsBoolean();
         List<Thread> visiting = new ArrayList<>();
         for (int c = 0; c < 2; c++) {
           visiting.add(KafkaRebalanceStressTest.caller(visitor, work, total, leave, c * 3 + round));
@@ -145,6 +133,9 @@ class KafkaAckStressTest {
         visitor.close(); // waits for its callers' slow acknowledgements
       }
       producer.join(join);
+      if (producerFailure.get() != null) {
+        throw new AssertionError("the producer failed", producerFailure.get());
+      }
       for (Thread t : callers) {
         t.join(join);
       }

@@ -6,7 +6,7 @@ package dev.sluice.kafka;
 
 import static dev.sluice.kafka.KafkaChannelsTest.WAIT;
 import static dev.sluice.kafka.KafkaChannelsTest.sender;
-import static dev.sluice.kafka.KafkaGroupTest.sendAll;
+import static dev.sluice.kafka.KafkaTestSupport.sendAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -24,10 +24,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.RoundRobinPartitioner;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -155,11 +152,7 @@ class KafkaAckTest {
       throws Exception {
     String topic = broker.createTopic("ack-share", 4);
     int n = 3000;
-    KafkaSender<String> s =
-        KafkaChannels.senderBuilder(topic, new StringSerializer())
-            .bootstrapServers(broker.bootstrap())
-            .property(ProducerConfig.PARTITIONER_CLASS_CONFIG, RoundRobinPartitioner.class)
-            .build();
+    KafkaSender<String> s = KafkaTestSupport.spreadingSender(broker, topic).build();
     Map<String, Integer> processed = new ConcurrentHashMap<>();
     AtomicInteger late = new AtomicInteger();
     AtomicInteger total = new AtomicInteger();

@@ -13,6 +13,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -88,15 +91,48 @@ public final class KafkaBroker implements AutoCloseable {
     return bootstrap;
   }
 
-  /** Creates a fresh topic with {@code partitions} partitions and returns its name. */
+  /**
+   * Creates a fresh topic with {@code partitions} partitions and returns its name once the broker
+   * leads every one of them.
+   *
+   * <p>The wait is for Kafka's KAFKA-15591 (fixed in brokers from 4.5): {@code createTopics}
+   * returns when the controller created the topic, and the broker applies that a moment later. An
+   * idempotent producer sending at once may have one request refused (not the leader yet) and the
+   * next one accepted; the refused one is then retried with an out-of-order sequence until {@code
+   * delivery.timeout.ms} fails its sends. The tests' first sends came in that moment, and waited
+   * for acknowledgements that never came. A {@code ListOffsets} answered for every partition means
+   * that the broker leads them all, so no produce request meets the gap.
+   */
   public String createTopic(String prefix, int partitions) {
     String name = prefix + "-" + TOPICS.incrementAndGet();
     try {
       admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+      awaitLeaders(name, partitions);
     } catch (InterruptedException | ExecutionException e) {
       throw new IllegalStateException("cannot create topic " + name, e);
     }
     return name;
+  }
+
+  /** Waits until the broker answers a {@code ListOffsets} for every partition of {@code topic}. */
+  private void awaitLeaders(String topic, int partitions)
+      throws InterruptedException, ExecutionException {
+    Map<TopicPartition, OffsetSpec> all = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      all.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (true) {
+      try {
+        admin.listOffsets(all).all().get(10, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException | TimeoutException e) {
+        if (System.nanoTime() > deadline) {
+          throw new ExecutionException("the broker does not lead the partitions of " + topic, e);
+        }
+        Thread.sleep(50);
+      }
+    }
   }
 
   /** The names of the topics this broker has, internal ones left out. */

@@ -7,6 +7,7 @@ package dev.sluice.kafka;
 import static dev.sluice.kafka.KafkaChannelsTest.receiveWithin;
 import static dev.sluice.kafka.KafkaChannelsTest.receiver;
 import static dev.sluice.kafka.KafkaChannelsTest.sender;
+import static dev.sluice.kafka.KafkaTestSupport.sendAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,9 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.RoundRobinPartitioner;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -36,19 +34,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(KafkaBroker.Resolver.class)
 class KafkaGroupTest {
-
-  static List<String> sendAll(KafkaSender<String> s, String prefix, int from, int to)
-      throws Exception {
-    List<String> sent = new ArrayList<>();
-    List<CompletableFuture<Void>> acks = new ArrayList<>();
-    for (int i = from; i < to; i++) {
-      String v = prefix + i;
-      sent.add(v);
-      acks.add(s.sendAsync(v));
-    }
-    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-    return sent;
-  }
 
   /**
    * A thread that receives from {@code r} until {@code total} reaches {@code n}; once {@code total}
@@ -93,13 +78,9 @@ class KafkaGroupTest {
       throws Exception {
     String topic = broker.createTopic("share", 4);
     int n = 4000;
-    // Round robin: the records of each half are spread over all four partitions, so whichever
+    // Keyed by value: the records of each half are spread over all four partitions, so whichever
     // partitions the second member gets hold records that the first has not received.
-    KafkaSender<String> s =
-        KafkaChannels.senderBuilder(topic, new StringSerializer())
-            .bootstrapServers(broker.bootstrap())
-            .property(ProducerConfig.PARTITIONER_CLASS_CONFIG, RoundRobinPartitioner.class)
-            .build();
+    KafkaSender<String> s = KafkaTestSupport.spreadingSender(broker, topic).build();
     KafkaReceiver<String> first = receiver(broker, topic, "share", 32);
     KafkaReceiver<String> second = null;
     ConcurrentLinkedQueue<String> got1 = new ConcurrentLinkedQueue<>();

@@ -21,10 +21,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.RoundRobinPartitioner;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -140,37 +139,25 @@ class KafkaRebalanceStressTest {
     int share = KafkaSoak.size(400, n / (VISITS + 2));
     long join = GIVE_UP.toMillis() + 30_000;
     KafkaSender<String> s =
-        KafkaChannels.senderBuilder(topic, new StringSerializer())
-            .bootstrapServers(broker.bootstrap())
-            .property(ProducerConfig.PARTITIONER_CLASS_CONFIG, RoundRobinPartitioner.class)
+        KafkaTestSupport.spreadingSender(broker, topic)
             .property(ProducerConfig.LINGER_MS_CONFIG, 1)
             .build();
     ConcurrentLinkedQueue<String> got = new ConcurrentLinkedQueue<>();
     AtomicInteger total = new AtomicInteger();
     Set<String> sent = ConcurrentHashMap.newKeySet();
+    AtomicReference<Throwable> producerFailure = new AtomicReference<>();
     KafkaReceiver<String> steady = KafkaChannelsTest.receiver(broker, topic, "churn", 16);
     List<Thread> callers = new ArrayList<>();
-    // A lost record would leave the callers waiting for it: they give up at this deadline, and the
-    // assertions below say what is missing.
+    // A lost record would leave the callers waiting for it: they give up at this deadline (or
+    // when the producer failed), and the assertions below say what is missing.
     long deadline = System.nanoTime() + GIVE_UP.toNanos();
-    BooleanSupplier late = () -> System.nanoTime() > deadline;
+    BooleanSupplier late = () -> System.nanoTime() > deadline || producerFailure.get() != null;
     try {
       // given: a steady member with two callers on different faces, and records flowing in
       callers.add(caller(steady, got, total, () -> total.get() >= n || late.getAsBoolean(), 0));
       callers.add(caller(steady, got, total, () -> total.get() >= n || late.getAsBoolean(), 2));
       Thread producer =
-          new Thread(
-              () -> {
-                try {
-                  for (int i = 0; i < n; i += 500) {
-                    sent.addAll(KafkaGroupTest.sendAll(s, "c", i, Math.min(n, i + 500)));
-                    Thread.sleep(PACE.toMillis());
-                  }
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              });
-      producer.start();
+          KafkaTestSupport.producer(s, "c", n, PACE.toMillis(), sent, producerFailure);
 
       // when: members join, receive a while on every face, and leave, one after another
       int visits = 0;
@@ -194,6 +181,9 @@ class KafkaRebalanceStressTest {
         visitor.close();
       }
       producer.join(join);
+      if (producerFailure.get() != null) {
+        throw new AssertionError("the producer failed", producerFailure.get());
+      }
       for (Thread t : callers) {
         t.join(join);
       }
