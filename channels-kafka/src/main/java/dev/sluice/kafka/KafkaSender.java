@@ -343,6 +343,13 @@ public final class KafkaSender<E> implements Sender<E> {
    * over by a thread of this sender's, in the order of the calls, and the records of one thread's
    * sends of every form reach the producer in the order of its calls.
    *
+   * <p>It never blocks for room, so the sends beyond {@code maxInFlight} wait in this sender's
+   * memory, each holding its element and a few hundred bytes more, until acknowledgements free
+   * room. A caller with far more to send than {@code maxInFlight} gets the producer's throughput
+   * with {@link #sendAll}, or by pacing itself (holding about {@code maxInFlight} unfinished
+   * futures at most): a backlog of hundreds of thousands of waiting sends costs the collector more
+   * than the sends themselves (see "Across JVMs" in the benchmarks).
+   *
    * <p>Dependent actions run in the thread that completes the future: for an acknowledgement, the
    * producer's I/O thread, which sends nothing else while they run. Keep them short, or move the
    * work elsewhere with the {@code *Async} forms of {@link CompletableFuture}.
