@@ -214,7 +214,9 @@ public final class KafkaSender<E> implements Sender<E> {
    * {@link #send(Object)} does, without waiting for the acknowledgements of the ones before it, and
    * returns once every record handed over was acknowledged. So up to {@code maxInFlight} records of
    * one call are in flight at once, and a batch costs about one round trip to the broker, not one
-   * per element. Records reach the producer in the order of {@code elements}.
+   * per element. Records reach the producer in the order of {@code elements}. Once its records are
+   * handed over, it flushes the producer, so that its last ones do not wait {@code linger.ms} for
+   * more to batch with; records other threads have handed over go out with them.
    *
    * <p>It stops handing records over early in four ways, and then still waits for those already
    * handed over: an interrupt while waiting for room, a close, a {@code null} element, or a record
@@ -239,7 +241,26 @@ public final class KafkaSender<E> implements Sender<E> {
   @Override
   public int sendAll(Iterable<? extends E> elements) throws InterruptedException {
     Objects.requireNonNull(elements, "elements");
-    return new PipelinedBatch<E>(this::handOver, this::notAcknowledged).send(elements);
+    return new PipelinedBatch<E>(this::handOver, this::notAcknowledged, this::flushHandedOver)
+        .send(elements);
+  }
+
+  /**
+   * Makes the records in the producer's buffer sendable at once instead of after {@code linger.ms},
+   * and waits until they are acknowledged or failed (the producer's {@code flush}). An interrupt or
+   * a close ends it early; the acknowledgements' own wait, which follows, decides the outcome.
+   */
+  private void flushHandedOver() {
+    if (Thread.currentThread().isInterrupted()) {
+      return; // the producer's flush would only throw: the acknowledgements are waited for anyway
+    }
+    try {
+      producer.flush();
+    } catch (InterruptException e) {
+      // Kafka's InterruptException keeps the interrupt status set: sendAll reports it as its own.
+    } catch (KafkaException | IllegalStateException e) {
+      // The producer closed or failed under the call: the acknowledgements say what became of it.
+    }
   }
 
   /** Waits for room and hands the record over, as {@link #send(Object)} does, without the ack. */

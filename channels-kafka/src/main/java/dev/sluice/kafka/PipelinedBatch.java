@@ -35,6 +35,8 @@ final class PipelinedBatch<E> {
 
   private final HandOver<E> handOver;
   private final Function<Throwable, KafkaException> notAcknowledged;
+  /* Makes the records handed over sendable at once; run once, before the final wait. */
+  private final Runnable flush;
 
   /* One calling thread only. The acknowledgements not yet read, oldest first. */
   private final ArrayDeque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
@@ -45,9 +47,11 @@ final class PipelinedBatch<E> {
   /* An interrupt that came while waiting for acknowledgements, which that wait does not give up. */
   private boolean interrupted;
 
-  PipelinedBatch(HandOver<E> handOver, Function<Throwable, KafkaException> notAcknowledged) {
+  PipelinedBatch(
+      HandOver<E> handOver, Function<Throwable, KafkaException> notAcknowledged, Runnable flush) {
     this.handOver = handOver;
     this.notAcknowledged = notAcknowledged;
+    this.flush = flush;
   }
 
   /** Sends {@code elements} as {@link KafkaSender#sendAll} documents, and says how many went. */
@@ -70,6 +74,10 @@ final class PipelinedBatch<E> {
       // Room never came (interrupt, close), or the record never reached the producer (serializer),
       // or the iterator failed: none of these was handed over.
       stop = e;
+    }
+    read(false);
+    if (!inFlight.isEmpty()) {
+      flush.run(); // the last records need not wait linger.ms: nothing more of this call follows
     }
     read(true);
     return outcome(stop, nullElement);

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -80,6 +82,37 @@ class KafkaSenderSendAllTest {
       s.close();
     }
     assertEquals(elements, upToMarker(broker, topic));
+  }
+
+  @Test
+  void sendAll_doesNotWaitLingerForItsLastRecords(KafkaBroker broker) throws Exception {
+    String topic = broker.createTopic("sendall-linger", 1);
+    // given: a producer that would hold a batch for two minutes, waiting for more records
+    KafkaSender<String> s =
+        KafkaChannels.senderBuilder(topic, new StringSerializer())
+            .bootstrapServers(broker.bootstrap())
+            .property(ProducerConfig.LINGER_MS_CONFIG, 120_000)
+            .property(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000)
+            .build();
+    try {
+      // when: a batch far smaller than batch.size is sent
+      CompletableFuture<Integer> sent =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return s.sendAll(numbered(10));
+                } catch (InterruptedException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+
+      // then: it returns once the broker has the records, not when linger.ms runs out (a call
+      // that waited for it would still be waiting at this bound, half of linger.ms)
+      assertEquals(10, sent.get(60, TimeUnit.SECONDS));
+    } finally {
+      s.close();
+    }
+    assertEquals(numbered(10), upToMarker(broker, topic));
   }
 
   @Test
