@@ -10,8 +10,12 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.common.KafkaException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -131,6 +135,60 @@ final class AppendQueue<E> {
       if (o != null) {
         o.fail(failure);
       }
+    }
+
+    /**
+     * The caller's wait: until the appender handed the record over, and returns its
+     * acknowledgement; if {@code timed}, at most {@code nanos}. An interrupt or the timeout
+     * withdraws the entry if it still waits (then it throws {@link InterruptedException} or returns
+     * {@code null}: nothing was sent); once the appender claimed it, its hand-over is near and is
+     * waited for, keeping an interrupt. A failed append throws what the caller's own append would
+     * have.
+     */
+    @Nullable CompletableFuture<Void> awaitAppended(boolean timed, long nanos)
+        throws InterruptedException {
+      try {
+        return timed ? get(nanos, TimeUnit.NANOSECONDS) : get();
+      } catch (InterruptedException e) {
+        if (withdraw()) {
+          throw e; // LP: withdrawn, the appender skips it
+        }
+        Thread.currentThread().interrupt(); // kept: the record is being handed over
+        return appendedOutcome();
+      } catch (TimeoutException e) {
+        if (withdraw()) {
+          return null; // LP: withdrawn in time, never handed over
+        }
+        return appendedOutcome();
+      } catch (ExecutionException e) {
+        throw rethrown(e.getCause());
+      }
+    }
+
+    /** Waits for the outcome once the appender claimed the entry or a close failed it. */
+    private CompletableFuture<Void> appendedOutcome() {
+      boolean interrupted = false;
+      try {
+        while (true) {
+          try {
+            return get();
+          } catch (InterruptedException e) {
+            interrupted = true;
+          } catch (ExecutionException e) {
+            throw rethrown(e.getCause());
+          }
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    private static RuntimeException rethrown(Throwable cause) {
+      return cause instanceof RuntimeException
+          ? (RuntimeException) cause
+          : new KafkaException(cause);
     }
 
     @Override

@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -269,7 +267,7 @@ public final class KafkaSender<E> implements Sender<E> {
       room.send(ROOM);
       return appendInterruptibly(element);
     }
-    CompletableFuture<Void> ack = awaitAppended(queue.enqueue(element, null), false, 0);
+    CompletableFuture<Void> ack = queue.enqueue(element, null).awaitAppended(false, 0);
     return Objects.requireNonNull(ack); // an untimed wait is only withdrawn by an interrupt
   }
 
@@ -305,7 +303,7 @@ public final class KafkaSender<E> implements Sender<E> {
       return true;
     }
     long nanos = timeout.isNegative() ? 0 : saturatedNanos(timeout);
-    CompletableFuture<Void> ack = awaitAppended(queue.enqueue(element, null), true, nanos);
+    CompletableFuture<Void> ack = queue.enqueue(element, null).awaitAppended(true, nanos);
     if (ack == null) {
       return false;
     }
@@ -492,58 +490,6 @@ public final class KafkaSender<E> implements Sender<E> {
   @Override
   public boolean sameChannel(@Nullable Object other) {
     return other == this;
-  }
-
-  /**
-   * Waits until the appender handed the entry's record over, and returns its acknowledgement; if
-   * {@code timed}, at most {@code nanos}. An interrupt or the timeout withdraws the entry if it
-   * still waits (then it throws {@link InterruptedException} or returns {@code null}: nothing was
-   * sent); once the appender claimed it, its hand-over is near and is waited for, keeping an
-   * interrupt.
-   */
-  private @Nullable CompletableFuture<Void> awaitAppended(
-      AppendQueue.Entry<E> entry, boolean timed, long nanos) throws InterruptedException {
-    try {
-      return timed ? entry.get(nanos, TimeUnit.NANOSECONDS) : entry.get();
-    } catch (InterruptedException e) {
-      if (entry.withdraw()) {
-        throw e; // LP: withdrawn, the appender skips it
-      }
-      Thread.currentThread().interrupt(); // kept: the record is being handed over
-      return appendedOutcome(entry);
-    } catch (TimeoutException e) {
-      if (entry.withdraw()) {
-        return null; // LP: withdrawn in time, never handed over
-      }
-      return appendedOutcome(entry);
-    } catch (ExecutionException e) {
-      throw rethrown(e.getCause());
-    }
-  }
-
-  /** Waits for the outcome of an entry the appender claimed or a close failed, uninterruptibly. */
-  private static CompletableFuture<Void> appendedOutcome(AppendQueue.Entry<?> entry) {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return entry.get();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        } catch (ExecutionException e) {
-          throw rethrown(e.getCause());
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /** A failed append's exception, as the caller's own append would have thrown it. */
-  private static RuntimeException rethrown(Throwable cause) {
-    return cause instanceof RuntimeException ? (RuntimeException) cause : new KafkaException(cause);
   }
 
   /**
