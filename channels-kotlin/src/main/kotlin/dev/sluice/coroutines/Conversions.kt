@@ -104,8 +104,11 @@ public fun <E : Any> SluiceChannel<E>.asCoroutineChannel(): Channel<E> =
  * @return a kotlinx [SendChannel] over the same queue, or over the foreign sender
  * @receiver the sender
  */
-public fun <E : Any> Sender<E>.asSendChannel(): SendChannel<E> =
-    if (Engines.of(this) != null) CoroutineChannel(engineOf(this)) else ForeignSendChannel(this)
+public fun <E : Any> Sender<E>.asSendChannel(): SendChannel<E> {
+    val engine = Engines.of(this) ?: return ForeignSendChannel(this)
+    @Suppress("UNCHECKED_CAST") // a Sluice Sender<E>'s engine carries E
+    return CoroutineChannel(engine as BufferedChannel<E>)
+}
 
 /**
  * This Sluice receiver as a kotlinx [ReceiveChannel]; see [asCoroutineChannel] for what the view
