@@ -245,8 +245,8 @@ public final class KafkaSender<E> implements Sender<E> {
 
   /**
    * Makes the records in the producer's buffer sendable at once instead of after {@code linger.ms},
-   * and waits until they are acknowledged or failed (the producer's {@code flush}). An interrupt or
-   * a close ends it early; the acknowledgements' own wait, which follows, decides the outcome.
+   * and waits until they are acknowledged or failed (the producer's {@code flush}). An interrupt
+   * ends it early; the acknowledgements' own wait, which follows, decides the outcome either way.
    */
   private void flushHandedOver() {
     if (Thread.currentThread().isInterrupted()) {
