@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.channels.ChannelClosedException;
 import dev.sluice.channels.InterruptedSendException;
@@ -18,6 +19,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -113,6 +116,69 @@ class KafkaSenderSendAllTest {
       s.close();
     }
     assertEquals(numbered(10), upToMarker(broker, topic));
+  }
+
+  @Test
+  void sendAll_interruptedWhileFlushing_waitsForTheOutcomeAndKeepsTheInterrupt() throws Exception {
+    // given: a broker of this test's own, and a sender that has the topic's metadata; then the
+    // broker dies, so the records sendAll hands over can only be retried until delivery.timeout.ms,
+    // and its flush blocks meanwhile
+    try (KafkaBroker own = KafkaBroker.startOwn()) {
+      String topic = own.createTopic("sendall-flush-interrupt", 1);
+      KafkaSender<String> s =
+          KafkaChannels.senderBuilder(topic, new StringSerializer())
+              .bootstrapServers(own.bootstrap())
+              .property(ProducerConfig.LINGER_MS_CONFIG, 0)
+              .property(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000)
+              .property(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000)
+              .build();
+      AtomicReference<Throwable> thrown = new AtomicReference<>();
+      AtomicBoolean interruptedAfter = new AtomicBoolean();
+      Thread caller =
+          new Thread(
+              () -> {
+                try {
+                  s.sendAll(numbered(3));
+                } catch (Throwable e) {
+                  thrown.set(e);
+                }
+                interruptedAfter.set(Thread.currentThread().isInterrupted());
+              });
+      try {
+        s.send("first");
+        own.stop(true);
+        caller.start();
+        awaitFrame(caller, "KafkaProducer.flush");
+
+        // when: the caller is interrupted inside the producer's flush
+        caller.interrupt();
+
+        // then: it leaves the flush but still waits for the acknowledgements, which fail once the
+        // producer gives up; the failure is reported, and the interrupt is kept
+        awaitFrame(caller, "PipelinedBatch.await");
+        caller.join(TimeUnit.SECONDS.toMillis(60));
+        assertFalse(caller.isAlive(), "sendAll returned");
+        KafkaException e = assertInstanceOf(KafkaException.class, thrown.get());
+        assertTrue(e.getMessage().contains(topic), e.getMessage());
+        assertTrue(interruptedAfter.get(), "the interrupt is kept in the thread's status");
+      } finally {
+        s.close();
+      }
+    }
+  }
+
+  /** Waits until {@code t}'s stack has a frame whose class and method end with {@code frame}. */
+  private static void awaitFrame(Thread t, String frame) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      for (StackTraceElement e : t.getStackTrace()) {
+        if ((e.getClassName() + "." + e.getMethodName()).endsWith(frame)) {
+          return;
+        }
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("the thread never reached " + frame + ": " + t.getState());
   }
 
   @Test
