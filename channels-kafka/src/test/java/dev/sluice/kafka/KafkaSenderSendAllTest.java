@@ -120,33 +120,56 @@ class KafkaSenderSendAllTest {
 
   @Test
   void sendAll_interruptedWhileFlushing_waitsForTheOutcomeAndKeepsTheInterrupt() throws Exception {
-    // given: a broker of this test's own, and a sender that has the topic's metadata; then the
-    // broker dies, so the records sendAll hands over can only be retried until delivery.timeout.ms,
-    // and its flush blocks meanwhile
+    // given: a broker of this test's own, and a batch whose records the producer holds (linger.ms)
+    // until sendAll's flush; the broker dies once the last record is handed over, as the iterator
+    // ends, so the flush blocks: the records can only be retried until delivery.timeout.ms
     try (KafkaBroker own = KafkaBroker.startOwn()) {
       String topic = own.createTopic("sendall-flush-interrupt", 1);
       KafkaSender<String> s =
           KafkaChannels.senderBuilder(topic, new StringSerializer())
               .bootstrapServers(own.bootstrap())
-              .property(ProducerConfig.LINGER_MS_CONFIG, 0)
+              .property(ProducerConfig.LINGER_MS_CONFIG, 5_000)
               .property(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000)
-              .property(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000)
+              .property(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 8_000)
               .build();
+      List<String> batch = numbered(3);
+      Iterable<String> killingAtTheEnd =
+          () ->
+              new Iterator<>() {
+                int i;
+
+                @Override
+                public boolean hasNext() {
+                  if (i < batch.size()) {
+                    return true;
+                  }
+                  try {
+                    own.stop(true); // every record was handed over while the broker was up
+                  } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                  }
+                  return false;
+                }
+
+                @Override
+                public String next() {
+                  return batch.get(i++);
+                }
+              };
       AtomicReference<Throwable> thrown = new AtomicReference<>();
       AtomicBoolean interruptedAfter = new AtomicBoolean();
       Thread caller =
           new Thread(
               () -> {
                 try {
-                  s.sendAll(numbered(3));
+                  s.sendAll(killingAtTheEnd);
                 } catch (Throwable e) {
                   thrown.set(e);
                 }
                 interruptedAfter.set(Thread.currentThread().isInterrupted());
               });
       try {
-        s.send("first");
-        own.stop(true);
+        s.send("first"); // the topic's metadata, while the broker is up
         caller.start();
         awaitFrame(caller, "KafkaProducer.flush");
 
@@ -155,7 +178,6 @@ class KafkaSenderSendAllTest {
 
         // then: it leaves the flush but still waits for the acknowledgements, which fail once the
         // producer gives up; the failure is reported, and the interrupt is kept
-        awaitFrame(caller, "PipelinedBatch.await");
         caller.join(TimeUnit.SECONDS.toMillis(60));
         assertFalse(caller.isAlive(), "sendAll returned");
         KafkaException e = assertInstanceOf(KafkaException.class, thrown.get());
