@@ -32,8 +32,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@link KafkaSender#sendAll} against a real broker: a batch is in flight at once, and each way of
  * stopping early reports the acknowledged prefix and sends nothing after it.
  *
- * <p>Invariant: every test ends its topic with a marker sent after {@code sendAll} returned or
- * threw, and receives up to it, so "nothing after the prefix" is checked by what came before it.
+ * <p>Invariant: every test on the shared broker ends its topic with a marker sent after {@code
+ * sendAll} returned or threw, and receives up to it, so "nothing after the prefix" is checked by
+ * what came before it. The test of an interrupt inside the flush kills a broker of its own instead,
+ * and checks what the call reports.
  */
 @ExtendWith(KafkaBroker.Resolver.class)
 class KafkaSenderSendAllTest {
