@@ -4,7 +4,8 @@
  */
 package dev.sluice.kafka;
 
-import static dev.sluice.kafka.KafkaChannelsTest.receiveWithin;
+import static dev.sluice.kafka.KafkaTestSupport.sender;
+import static dev.sluice.kafka.KafkaTestSupport.upToMarker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -23,7 +24,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -37,30 +37,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(KafkaBroker.Resolver.class)
 class KafkaSenderQueueTest {
-
-  private static KafkaSender<String> sender(KafkaBroker broker, String topic, int maxInFlight) {
-    return KafkaChannels.senderBuilder(topic, new StringSerializer())
-        .bootstrapServers(broker.bootstrap())
-        .maxInFlight(maxInFlight)
-        .build();
-  }
-
-  /** Sends a marker with a sender of its own, and returns everything before it, in order. */
-  private static List<String> upToMarker(KafkaBroker broker, String topic) throws Exception {
-    KafkaSender<String> s = sender(broker, topic, 1);
-    try {
-      s.send("marker");
-    } finally {
-      s.close();
-    }
-    List<String> got = new ArrayList<>();
-    try (KafkaReceiver<String> r = KafkaChannelsTest.receiver(broker, topic, "check", 64)) {
-      for (String v = receiveWithin(r); !v.equals("marker"); v = receiveWithin(r)) {
-        got.add(v);
-      }
-    }
-    return got;
-  }
 
   /** The outcome of a send's future: true if sent, false if withdrawn; fails on anything else. */
   private static boolean sentOrWithdrawn(CompletableFuture<Void> f) throws Exception {

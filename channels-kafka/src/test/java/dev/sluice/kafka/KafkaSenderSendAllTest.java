@@ -4,7 +4,8 @@
  */
 package dev.sluice.kafka;
 
-import static dev.sluice.kafka.KafkaChannelsTest.receiveWithin;
+import static dev.sluice.kafka.KafkaTestSupport.sender;
+import static dev.sluice.kafka.KafkaTestSupport.upToMarker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -39,30 +40,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(KafkaBroker.Resolver.class)
 class KafkaSenderSendAllTest {
-
-  private static KafkaSender<String> sender(KafkaBroker broker, String topic, int maxInFlight) {
-    return KafkaChannels.senderBuilder(topic, new StringSerializer())
-        .bootstrapServers(broker.bootstrap())
-        .maxInFlight(maxInFlight)
-        .build();
-  }
-
-  /** Sends a marker, and returns everything the topic holds before it, in order. */
-  private static List<String> upToMarker(KafkaBroker broker, String topic) throws Exception {
-    KafkaSender<String> s = sender(broker, topic, 1);
-    try {
-      s.send("marker");
-    } finally {
-      s.close();
-    }
-    List<String> got = new ArrayList<>();
-    try (KafkaReceiver<String> r = KafkaChannelsTest.receiver(broker, topic, "check", 64)) {
-      for (String v = receiveWithin(r); !v.equals("marker"); v = receiveWithin(r)) {
-        got.add(v);
-      }
-    }
-    return got;
-  }
 
   private static List<String> numbered(int n) {
     List<String> out = new ArrayList<>();

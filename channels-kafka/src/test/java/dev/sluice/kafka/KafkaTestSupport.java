@@ -30,6 +30,36 @@ final class KafkaTestSupport {
   /** How long a batch's acknowledgements may take before the test gives up on them. */
   static final long ACK_WAIT_SECONDS = 60;
 
+  /** A sender of strings to {@code topic} with room for {@code maxInFlight} records. */
+  static KafkaSender<String> sender(KafkaBroker broker, String topic, int maxInFlight) {
+    return KafkaChannels.senderBuilder(topic, new StringSerializer())
+        .bootstrapServers(broker.bootstrap())
+        .maxInFlight(maxInFlight)
+        .build();
+  }
+
+  /**
+   * Sends a marker with a sender of its own, and returns everything {@code topic} holds before it,
+   * in order: what the tests' senders wrote, read back by a receiver of group "check".
+   */
+  static List<String> upToMarker(KafkaBroker broker, String topic) throws Exception {
+    KafkaSender<String> s = sender(broker, topic, 1);
+    try {
+      s.send("marker");
+    } finally {
+      s.close();
+    }
+    List<String> got = new ArrayList<>();
+    try (KafkaReceiver<String> r = KafkaChannelsTest.receiver(broker, topic, "check", 64)) {
+      for (String v = KafkaChannelsTest.receiveWithin(r);
+          !v.equals("marker");
+          v = KafkaChannelsTest.receiveWithin(r)) {
+        got.add(v);
+      }
+    }
+    return got;
+  }
+
   /**
    * A sender whose records are spread over all the partitions of {@code topic}: each is keyed by
    * its own value, which Kafka's default partitioner hashes. (Kafka's {@code RoundRobinPartitioner}
